@@ -1,0 +1,3 @@
+module github.com/fakeqradar/fakeqradar
+
+go 1.26.0
