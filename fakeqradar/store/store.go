@@ -1,0 +1,190 @@
+// Package store is the SQLite persistence of a fake QRadar Console
+// (modernc.org/sqlite, no cgo).
+//
+// A Store is either private and in memory (the default: a uniquely named
+// memdb database shared by the connections of one pool) or a file that
+// persists across restarts (WAL journal, foreign keys, busy timeout). The
+// schema is created and upgraded by the embedded migrations in migrations/,
+// applied in order inside transactions and recorded in PRAGMA user_version.
+//
+// Writes are serialised by the Store (one writer at a time, as SQLite wants)
+// so that concurrent requests never see SQLITE_BUSY; reads run in parallel.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+
+	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// ErrNotFound is returned when a row does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrNameTaken is returned when a username or authorized-service label is
+// already used by a user or an authorized service (they share one namespace).
+var ErrNameTaken = errors.New("store: name already in use")
+
+// Store is one Console's database.
+type Store struct {
+	db      *sql.DB
+	path    string
+	writeMu sync.Mutex
+}
+
+// Open opens (creating if needed) the database at path, or a private
+// in-memory database when path is "" or ":memory:", and migrates it.
+func Open(path string) (*Store, error) {
+	var dsn string
+	memory := path == "" || path == ":memory:"
+	if memory {
+		dsn = "file:/fakeqradar-" + randomName() + "?vfs=memdb&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_txlock=immediate"
+	} else {
+		q := url.Values{}
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Set("_txlock", "immediate")
+		dsn = "file:" + path + "?" + q.Encode()
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", displayPath(path), err)
+	}
+	if memory {
+		// Keep at least one connection so the memdb database lives as long
+		// as the Store.
+		db.SetMaxIdleConns(8)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+	} else {
+		db.SetMaxIdleConns(8)
+	}
+	db.SetMaxOpenConns(16)
+	s := &Store{db: db, path: path}
+	if err := s.migrate(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: %s: %w", displayPath(path), err)
+	}
+	return s, nil
+}
+
+func displayPath(p string) string {
+	if p == "" || p == ":memory:" {
+		return "in-memory database"
+	}
+	return p
+}
+
+func randomName() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// DB exposes the database handle for tests and diagnostics.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the database. An in-memory database is gone afterwards.
+func (s *Store) Close() error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.db.Close()
+}
+
+// migrate applies every embedded migration newer than PRAGMA user_version.
+func (s *Store) migrate(ctx context.Context) error {
+	var current int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for i, name := range names {
+		version := i + 1
+		if version <= current {
+			continue
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("migration %s: %w", name, err)
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if current > len(names) {
+		return fmt.Errorf("database schema version %d is newer than this program knows (%d)", current, len(names))
+	}
+	return nil
+}
+
+// write runs fn in a write transaction, one at a time.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// IntegrityCheck runs PRAGMA integrity_check and returns its first line
+// ("ok" for a sound database).
+func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
+	var res string
+	err := s.db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res)
+	return res, err
+}
+
+// Clear deletes every row of every table (used before re-seeding).
+func (s *Store) Clear(ctx context.Context) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		for _, t := range []string{"tasks", "deploys", "authorized_services", "users", "role_capabilities", "security_profiles", "user_roles"} {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Empty reports whether the database holds no roles yet (a fresh database).
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM user_roles").Scan(&n)
+	return n == 0, err
+}
+
+func isUniqueViolation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
