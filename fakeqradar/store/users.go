@@ -220,12 +220,13 @@ type UserChange struct {
 func (s *Store) UpdateUser(ctx context.Context, id int64, c UserChange) (User, error) {
 	var out User
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		u, err := scanUser(tx.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
+		var exists int
+		err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE id = ?", id).Scan(&exists)
 		if err != nil {
 			return err
+		}
+		if exists == 0 {
+			return ErrNotFound
 		}
 		var sets []string
 		var args []any
@@ -252,31 +253,27 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, c UserChange) (User, e
 			set("password_hash", *c.PasswordHash)
 			set("password_creation_time", c.PasswordCreationTime)
 		}
-		staged := false
+		staged := c.Description != nil || c.UserRoleID != nil || c.SecurityProfileID != nil || c.TenantID != nil
 		if c.Description != nil {
 			set("description", *c.Description)
-			staged = staged || !eqStr(*c.Description, u.DDescription)
 			if c.Immediate {
 				set("d_description", *c.Description)
 			}
 		}
 		if c.UserRoleID != nil {
 			set("user_role_id", *c.UserRoleID)
-			staged = staged || !eqInt(c.UserRoleID, u.DUserRoleID)
 			if c.Immediate {
 				set("d_user_role_id", *c.UserRoleID)
 			}
 		}
 		if c.SecurityProfileID != nil {
 			set("security_profile_id", *c.SecurityProfileID)
-			staged = staged || !eqInt(c.SecurityProfileID, u.DSecurityProfileID)
 			if c.Immediate {
 				set("d_security_profile_id", *c.SecurityProfileID)
 			}
 		}
 		if c.TenantID != nil {
 			set("tenant_id", *c.TenantID)
-			staged = staged || !eqInt(*c.TenantID, u.DTenantID)
 			if c.Immediate {
 				set("d_tenant_id", *c.TenantID)
 			}
@@ -288,7 +285,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, c UserChange) (User, e
 		}
 		// Recompute pending from the row itself so that staging a value and
 		// staging it back leaves nothing to deploy.
-		if staged || c.Immediate {
+		if staged {
 			if _, err := tx.ExecContext(ctx, `UPDATE users SET pending = (deployed = 0
 				OR description IS NOT d_description OR user_role_id IS NOT d_user_role_id
 				OR security_profile_id IS NOT d_security_profile_id OR tenant_id IS NOT d_tenant_id) WHERE id = ?`, id); err != nil {
@@ -299,20 +296,6 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, c UserChange) (User, e
 		return err
 	})
 	return out, err
-}
-
-func eqStr(a *string, b *string) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	return *a == *b
-}
-
-func eqInt(a *int64, b *int64) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	return *a == *b
 }
 
 // PendingUsers counts users whose staged configuration awaits a deploy.

@@ -24,7 +24,7 @@ CREATE TABLE security_profiles (
 -- deployed = 0: created in staging, not yet deployed. pending = 1: staged
 -- values differ from deployed ones.
 CREATE TABLE users (
-    id                                   INTEGER PRIMARY KEY,
+    id                                   INTEGER PRIMARY KEY AUTOINCREMENT,
     username                             TEXT NOT NULL UNIQUE,
     email                                TEXT,
     description                          TEXT,
@@ -51,7 +51,7 @@ CREATE INDEX users_deployed ON users(deployed, id);
 CREATE INDEX users_pending ON users(pending) WHERE pending = 1;
 
 CREATE TABLE authorized_services (
-    id                  INTEGER PRIMARY KEY,
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
     label               TEXT NOT NULL UNIQUE,
     token_hash          BLOB NOT NULL UNIQUE,
     created_by          TEXT NOT NULL,
@@ -68,7 +68,7 @@ CREATE TABLE authorized_services (
 -- duration_ms and the clock; applied records that the side effect (the user
 -- is removed) has happened, exactly once.
 CREATE TABLE tasks (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     kind        TEXT NOT NULL,
     user_id     INTEGER NOT NULL,
     username    TEXT NOT NULL,
@@ -84,7 +84,7 @@ CREATE INDEX tasks_unapplied ON tasks(applied) WHERE applied = 0;
 
 -- Deploys of staged configuration.
 CREATE TABLE deploys (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     type         TEXT NOT NULL,
     initiated_by TEXT NOT NULL,
     created      INTEGER NOT NULL,
