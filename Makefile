@@ -1,0 +1,37 @@
+# fakeqradar — a fake IBM QRadar Console for user-management integrations.
+# `make run` starts the fake; `make test` runs the whole test suite.
+
+GO      ?= go
+ARGS    ?=
+FUZZTIME ?= 30s
+
+.PHONY: run test test-short lint fuzz build clean
+
+## run: start the fake Console (HTTPS on 127.0.0.1:8443; pass flags with ARGS="--http")
+run:
+	$(GO) run ./cmd/fakeqradar $(ARGS)
+
+## test: vet and run every test with the race detector (what CI runs)
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+## test-short: the tests without the race detector, for a quick loop
+test-short:
+	$(GO) test -count=1 ./...
+
+## lint: gofmt and vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## fuzz: run each fuzz target for FUZZTIME (default 30s)
+fuzz:
+	./scripts/fuzz.sh $(FUZZTIME)
+
+## build: build the commands into bin/
+build:
+	$(GO) build -o bin/ ./cmd/...
+
+clean:
+	rm -rf bin reports
