@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/fakeqradar/fakeqradar/fakeqradar/store"
 )
@@ -125,7 +126,7 @@ func (s *Server) authBasic(ctx context.Context, username, password string) (*pri
 	if err != nil || !u.Deployed || u.PasswordHash == "" {
 		// Spend the same work as a real check so that unknown users cannot
 		// be told apart by timing.
-		store.CheckPassword(dummyHash, password)
+		store.CheckPassword(dummyHash(), password)
 		return nil, errBadCredentials()
 	}
 	if !store.CheckPassword(u.PasswordHash, password) {
@@ -139,7 +140,8 @@ func (s *Server) authBasic(ctx context.Context, username, password string) (*pri
 	return p, nil
 }
 
-var dummyHash = func() string {
+// dummyHash is a hash to check wrong usernames against, made on first use.
+var dummyHash = sync.OnceValue(func() string {
 	h, _ := store.HashPassword("not a password")
 	return h
-}()
+})

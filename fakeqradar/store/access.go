@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"sync"
 
 	"github.com/fakeqradar/fakeqradar/fixtures"
 )
@@ -202,17 +203,33 @@ func (s *Store) TouchAuthorizedService(ctx context.Context, id, when int64) erro
 	})
 }
 
+var fixtureHashes sync.Map // password → hash
+
+func fixtureHash(password string) (string, error) {
+	if h, ok := fixtureHashes.Load(password); ok {
+		return h.(string), nil
+	}
+	h, err := HashPassword(password)
+	if err != nil {
+		return "", err
+	}
+	actual, _ := fixtureHashes.LoadOrStore(password, h)
+	return actual.(string), nil
+}
+
 // Seed loads a fixture set into an empty database. Passwords are hashed;
 // the service marked admin_token gets adminToken as its token; other services
 // without a token get a random one (unknown to anyone, so unusable).
 func (s *Store) Seed(ctx context.Context, set *fixtures.Set, adminToken string, now int64) error {
-	// Hash outside the write lock: it is deliberately slow.
+	// Hash outside the write lock: it is deliberately slow. Fixture
+	// passwords are hashed once per process and the (salted) hash reused,
+	// so that starting many fakes stays fast.
 	hashes := make([]string, len(set.Users))
 	for i, u := range set.Users {
 		if u.Password == "" {
 			continue
 		}
-		h, err := HashPassword(u.Password)
+		h, err := fixtureHash(u.Password)
 		if err != nil {
 			return err
 		}
