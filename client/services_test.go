@@ -1,0 +1,224 @@
+package client_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fakeqradar/fakeqradar/client"
+)
+
+func rawBody(t *testing.T, r *http.Request) string {
+	t.Helper()
+	b, err := io.ReadAll(r.Body)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestUpdate_SendsOnlySetFields(t *testing.T) {
+	t.Parallel()
+	c, mux, _ := setup(t)
+	var bodies []string
+	mux.HandleFunc("POST /api/config/access/users/9", func(w http.ResponseWriter, r *http.Request) {
+		bodies = append(bodies, rawBody(t, r))
+		writeJSON(w, 200, map[string]any{"id": 9, "username": "jdoe", "email": "new@example.com"})
+	})
+	mux.HandleFunc("POST /api/staged_config/access/users/9", func(w http.ResponseWriter, r *http.Request) {
+		bodies = append(bodies, rawBody(t, r))
+		writeJSON(w, 200, map[string]any{"id": 9, "username": "jdoe", "user_role_id": 4})
+	})
+	ctx := context.Background()
+
+	u, err := c.Users.Update(ctx, 9, client.UserUpdate{Email: new("new@example.com")})
+	require.NoError(t, err)
+	assert.Equal(t, "new@example.com", u.Email)
+
+	// false and 0 are sent when set: set means non-nil, not non-zero.
+	_, err = c.Users.Update(ctx, 9, client.UserUpdate{EnablePopupNotifications: new(false), InactivityTimeout: new(int64(0))})
+	require.NoError(t, err)
+
+	_, err = c.StagedUsers.Update(ctx, 9, client.StagedUserUpdate{UserRoleID: new(int64(4))})
+	require.NoError(t, err)
+
+	_, err = c.Users.Update(ctx, 9, client.UserUpdate{})
+	require.NoError(t, err)
+
+	require.Len(t, bodies, 4)
+	assert.JSONEq(t, `{"email":"new@example.com"}`, bodies[0])
+	assert.JSONEq(t, `{"enable_popup_notifications":false,"inactivity_timeout":0}`, bodies[1])
+	assert.JSONEq(t, `{"user_role_id":4}`, bodies[2])
+	assert.JSONEq(t, `{}`, bodies[3])
+}
+
+func TestUser_DecodesBothShapes(t *testing.T) {
+	t.Parallel()
+	documented := `{"id":57,"username":"jdoe","email":"jdoe@example.com","description":null,"user_role_id":3,
+	  "security_profile_id":1,"tenant_id":null,"locale_id":null,"enable_popup_notifications":false,
+	  "old_password":null,"password":null,"password_creation_time":1700000000000,
+	  "allow_system_authentication_fallback":false,"local_only_account":true,"inactivity_timeout":0,
+	  "notification_flag":"LDAP_SYNC_USER_NOT_FOUND","display_theme":"dark"}`
+	var u client.User
+	require.NoError(t, json.Unmarshal([]byte(documented), &u))
+	assert.Equal(t, int64(57), u.ID)
+	assert.Equal(t, int64(3), u.UserRoleID)
+	assert.Equal(t, int64(1), u.SecurityProfileID)
+	assert.Nil(t, u.TenantID)
+	assert.True(t, u.LocalOnlyAccount)
+	assert.Equal(t, int64(1700000000000), u.PasswordCreationTime.Time().UnixMilli())
+	require.NotNil(t, u.NotificationFlag)
+	assert.Equal(t, "LDAP_SYNC_USER_NOT_FOUND", *u.NotificationFlag)
+	assert.Nil(t, u.UserRole)
+
+	vendor := `{"id":1002,"username":"jsmith","first_name":"J","user_role":{"id":2,"name":"Analyst"},
+	  "security_profile":{"id":1,"name":"Default"}}`
+	var v client.User
+	require.NoError(t, json.Unmarshal([]byte(vendor), &v))
+	assert.Equal(t, int64(2), v.UserRoleID, "filled from the nested object")
+	assert.Equal(t, int64(1), v.SecurityProfileID)
+	assert.Equal(t, &client.Ref{ID: 2, Name: "Analyst"}, v.UserRole)
+}
+
+func TestUsers_CreateAndDeleteNeedVendorNoteMode(t *testing.T) {
+	t.Parallel()
+	c, _, _ := setup(t)
+	_, err := c.Users.Create(context.Background(), client.UserCreate{Username: "x"})
+	require.ErrorIs(t, err, client.ErrVendorNoteOnly)
+	_, err = c.Users.Delete(context.Background(), 1)
+	require.ErrorIs(t, err, client.ErrVendorNoteOnly)
+}
+
+func TestUsers_VendorNoteCreateBody(t *testing.T) {
+	t.Parallel()
+	c, mux, _ := setup(t, client.WithVendorNoteMode())
+	mux.HandleFunc("POST /api/config/access/users", func(w http.ResponseWriter, r *http.Request) {
+		assert.JSONEq(t, `{"username":"jsmith","password":"P@ssw0rd!","email":"jsmith@example.com",
+		  "user_role":{"id":2},"security_profile":{"id":1}}`, rawBody(t, r))
+		writeJSON(w, 201, map[string]any{"id": 1002, "username": "jsmith", "user_role": map[string]any{"id": 2, "name": "Analyst"}})
+	})
+	u, err := c.Users.Create(context.Background(), client.UserCreate{
+		Username: "jsmith", Password: "P@ssw0rd!", Email: "jsmith@example.com",
+		UserRole: client.Ref{ID: 2, Name: "ignored"}, SecurityProfile: client.Ref{ID: 1},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), u.UserRoleID)
+}
+
+func TestStagedUsers_DeleteReturnsTask(t *testing.T) {
+	t.Parallel()
+	c, mux, _ := setup(t)
+	mux.HandleFunc("DELETE /api/staged_config/access/users/57", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", "/api/staged_config/access/user_delete_tasks/812")
+		writeJSON(w, 202, map[string]any{"id": 812, "name": "User Deletion Task", "message": "Queued",
+			"status": "QUEUED", "created_by": "admin", "created": 1700000001000, "started": nil,
+			"modified": 1700000001000, "completed": nil})
+	})
+	task, err := c.StagedUsers.Delete(context.Background(), 57)
+	require.NoError(t, err)
+	assert.Equal(t, int64(812), task.ID)
+	assert.Equal(t, int64(812), task.PollID())
+	assert.Equal(t, client.TaskQueued, task.Status)
+	assert.Nil(t, task.Started)
+	assert.Nil(t, task.Completed)
+	assert.False(t, task.Status.Terminal())
+}
+
+func TestRoles_PathDependsOnSurface(t *testing.T) {
+	t.Parallel()
+	for _, vendor := range []bool{false, true} {
+		var opts []client.Option
+		path := "/api/config/access/user_roles"
+		if vendor {
+			opts = append(opts, client.WithVendorNoteMode())
+			path = "/api/config/access/roles"
+		}
+		c, mux, _ := setup(t, opts...)
+		mux.HandleFunc("GET "+path, func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, []map[string]any{{"id": 1, "name": "Admin", "capabilities": []map[string]any{
+				{"application_id": 25, "name": "EVENTVIEWER", "description": "Event Viewer"}}}})
+		})
+		mux.HandleFunc("GET "+path+"/1", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, map[string]any{"id": 1, "name": "Admin"})
+		})
+		roles, err := client.Collect(c.Roles.List(context.Background(), nil))
+		require.NoError(t, err)
+		require.Len(t, roles, 1)
+		assert.Equal(t, int64(25), roles[0].Capabilities[0].ApplicationID)
+		r, err := c.Roles.Get(context.Background(), 1)
+		require.NoError(t, err)
+		assert.Equal(t, "Admin", r.Name)
+	}
+}
+
+func TestAuthorizedServices(t *testing.T) {
+	t.Parallel()
+	c, mux, _ := setup(t)
+	mux.HandleFunc("POST /api/config/access/authorized_services", func(w http.ResponseWriter, r *http.Request) {
+		assert.JSONEq(t, `{"label":"ci","user_role_id":3,"security_profile_id":1}`, rawBody(t, r))
+		w.Header().Set("Location", "/api/config/access/authorized_services/26")
+		writeJSON(w, 201, map[string]any{"id": 26, "label": "ci", "token": "2b5547bb-f2e1-4aad", "created_by": "admin",
+			"tenant_id": nil, "security_profile_id": 1, "user_role_id": 3, "creation_date": 1673373549079,
+			"expiration_date": nil, "last_used_date": nil})
+	})
+	mux.HandleFunc("GET /api/config/access/authorized_services/26", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"id": 26, "label": "ci", "created_by": "admin", "expiration_date": 1700000000000})
+	})
+	mux.HandleFunc("DELETE /api/config/access/authorized_services/26", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("DELETE /api/config/access/authorized_services/27", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"id": 27})
+	})
+	mux.HandleFunc("DELETE /api/config/access/authorized_services/28", func(w http.ResponseWriter, r *http.Request) {
+		writeQRadarError(w, 404, 95105001, "The authorized service does not exist.", "")
+	})
+	ctx := context.Background()
+	s, err := c.AuthorizedServices.Create(ctx, client.AuthorizedServiceCreate{Label: "ci", UserRoleID: new(int64(3)), SecurityProfileID: new(int64(1))})
+	require.NoError(t, err)
+	assert.Equal(t, "2b5547bb-f2e1-4aad", s.Token)
+	assert.Nil(t, s.ExpirationDate)
+
+	g, err := c.AuthorizedServices.Get(ctx, 26)
+	require.NoError(t, err)
+	assert.Empty(t, g.Token)
+	require.NotNil(t, g.ExpirationDate)
+
+	require.NoError(t, c.AuthorizedServices.Delete(ctx, 26), "204 without a body")
+	require.NoError(t, c.AuthorizedServices.Delete(ctx, 27), "200 with a body")
+	require.ErrorIs(t, c.AuthorizedServices.Delete(ctx, 28), client.ErrNotFound)
+}
+
+func TestDeploy_StartSendsType(t *testing.T) {
+	t.Parallel()
+	c, mux, _ := setup(t)
+	mux.HandleFunc("POST /api/staged_config/deploy_status", func(w http.ResponseWriter, r *http.Request) {
+		assert.JSONEq(t, `{"type":"INCREMENTAL"}`, rawBody(t, r))
+		writeJSON(w, 200, map[string]any{"status": "INITIALIZING", "type": "INCREMENTAL", "initiated_by": "admin", "percent_complete": 0})
+	})
+	st, err := c.Deploy.Start(context.Background(), "")
+	require.NoError(t, err)
+	assert.Equal(t, client.DeployInitializing, st.Status)
+	assert.Equal(t, "admin", st.InitiatedBy)
+}
+
+func TestDeploy_NothingToDeployIsAConflict(t *testing.T) {
+	t.Parallel()
+	c, mux, sl := setup(t)
+	mux.HandleFunc("POST /api/staged_config/deploy_status", func(w http.ResponseWriter, r *http.Request) {
+		writeQRadarError(w, 409, 1004, "No changes to deploy", "")
+	})
+	mux.HandleFunc("GET /api/staged_config/deploy_status", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"status": "COMPLETE", "percent_complete": 100})
+	})
+	_, err := c.Deploy.Start(context.Background(), client.DeployFull)
+	require.ErrorIs(t, err, client.ErrConflict)
+
+	st, err := c.Deploy.StartAndWait(context.Background(), client.DeployIncremental, nil)
+	require.NoError(t, err, "409 means nothing to do")
+	assert.Equal(t, client.DeployComplete, st.Status)
+	assert.Len(t, sl.recorded(), 1)
+}
