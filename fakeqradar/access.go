@@ -236,5 +236,5 @@ func (s *Server) deleteService(c *call) (*response, *apiError) {
 		}
 		return nil, errInternal("delete the authorized service")
 	}
-	return ok(serviceObject(a, nil)), nil
+	return c.itemResponse(serviceObject(a, nil))
 }

@@ -38,12 +38,12 @@ func (s *Server) deployObject(d *store.Deploy, now int64) object {
 func (s *Server) getDeployStatus(c *call) (*response, *apiError) {
 	d, err := s.store.LatestDeploy(c.ctx)
 	if errors.Is(err, store.ErrNotFound) {
-		return ok(s.deployObject(nil, c.now())), nil
+		return c.itemResponse(s.deployObject(nil, c.now()))
 	}
 	if err != nil {
 		return nil, errInternal("retrieve the deploy status")
 	}
-	return ok(s.deployObject(&d, c.now())), nil
+	return c.itemResponse(s.deployObject(&d, c.now()))
 }
 
 // POST /staged_config/deploy_status — deploy staged changes. 409 code 1004
@@ -74,5 +74,5 @@ func (s *Server) startDeploy(c *call) (*response, *apiError) {
 		return nil, errInternal("start the deploy")
 	}
 	s.noteDue(d.Created + d.DurationMS)
-	return ok(s.deployObject(&d, c.now())), nil
+	return c.itemResponse(s.deployObject(&d, c.now()))
 }
