@@ -208,3 +208,33 @@ func TestFields(t *testing.T) {
 		assert.Equal(t, "jdoe@example.com", c.get("/config/access/users/1001").obj()["email"], "a refused fields header changes nothing")
 	})
 }
+
+// Every list endpoint takes filter, sort and fields together with Range.
+func TestQueryOnEveryList(t *testing.T) {
+	t.Parallel()
+	c := newConsole(t)
+	for _, path := range []string{
+		"/config/access/users", "/staged_config/access/users", "/config/access/user_roles", "/staged_config/access/user_roles",
+		"/config/access/security_profiles", "/staged_config/access/security_profiles", "/config/access/authorized_services",
+		"/config/access/roles", "/help/versions", "/help/resources", "/help/endpoints",
+	} {
+		t.Run(path, func(t *testing.T) {
+			c := c.sub(t)
+			all := c.get(path).is(200).list()
+			r := c.get(q(path, "filter", "id >= 1", "sort", "-id", "fields", "id"), "Range", "items=0-1").is(200)
+			l := r.list()
+			assert.Len(t, l, min(2, len(all)))
+			for _, m := range l {
+				assert.Len(t, m, 1, "fields=id keeps only id")
+			}
+			if len(l) == 2 {
+				assert.Greater(t, l[0]["id"].(float64), l[1]["id"].(float64), "sorted descending")
+			}
+			assert.Equal(t, fmt.Sprintf("items 0-%d/%d", len(l)-1, len(all)), r.Header.Get("Content-Range"))
+			none := c.get(q(path, "filter", "id < 0")).is(200)
+			assert.Empty(t, none.list())
+			assert.Equal(t, "items */0", none.Header.Get("Content-Range"))
+			c.get(q(path, "filter", "id <")).fails(422, 1005, "Error Parsing filter")
+		})
+	}
+}
