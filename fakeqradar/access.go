@@ -230,7 +230,9 @@ func (s *Server) deleteService(c *call) (*response, *apiError) {
 	if err != nil {
 		return nil, errInternal("delete the authorized service")
 	}
-	if err := s.store.DeleteAuthorizedService(c.ctx, id); err != nil {
+	err = s.store.DeleteAuthorizedService(c.ctx, id)
+	s.forgetTokens()
+	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, newError(404, 95105001, "The authorized service does not exist.", "The authorized service does not exist.")
 		}

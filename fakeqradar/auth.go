@@ -55,6 +55,12 @@ func hasAdmin(r store.Role) bool {
 	return false
 }
 
+// forgetTokens empties the token cache (after a service is deleted, a
+// reset, or anything else that can revoke a token).
+func (s *Server) forgetTokens() {
+	s.tokens.Clear()
+}
+
 // principal is who a request acts as.
 type principal struct {
 	Service   bool   // an authorized service (SEC token), else a user (Basic)
@@ -96,12 +102,19 @@ func (s *Server) authToken(ctx context.Context, token string) (*principal, *apiE
 		return nil, errBadCredentials()
 	}
 	h := store.TokenHash(token)
-	svc, err := s.store.ServiceByTokenHash(ctx, h)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errBadCredentials()
-	}
-	if err != nil {
-		return nil, errInternal("authenticate the request")
+	var svc store.AuthorizedService
+	if cached, ok := s.tokens.Load(string(h)); ok {
+		svc = cached.(store.AuthorizedService)
+	} else {
+		var err error
+		svc, err = s.store.ServiceByTokenHash(ctx, h)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, errBadCredentials()
+		}
+		if err != nil {
+			return nil, errInternal("authenticate the request")
+		}
+		s.tokens.Store(string(h), svc)
 	}
 	// The lookup is by hash; compare again in constant time so that no
 	// branch depends on how much of the token matched.

@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"sync"
@@ -71,6 +72,10 @@ func (s *Server) controlHandler() http.Handler {
 			writeError(w, err)
 			return
 		} else if f.present && !f.null {
+			if v > math.MaxInt64/int64(time.Millisecond) || v < math.MinInt64/int64(time.Millisecond) {
+				writeError(w, newError(422, 1005, fmt.Sprintf("advance_ms %d is out of range", v), ""))
+				return
+			}
 			d = time.Duration(v) * time.Millisecond
 		} else if v, f, err := bodyString(body, "advance"); err != nil {
 			writeError(w, err)

@@ -53,10 +53,15 @@ func (h *helpData) build() {
 					return r
 				}
 				i := strings.LastIndex(path, "/")
+				// The parent first, so that ids grow from the root down
+				// and the resource list is in id order.
+				var parent *res
+				if i > 0 {
+					parent = ensure(path[:i])
+				}
 				nextResource++
 				r := &res{id: nextResource, name: path[i+1:], path: path}
-				if i > 0 {
-					parent := ensure(path[:i])
+				if parent != nil {
 					pid := parent.id
 					r.parent = &pid
 					parent.children = append(parent.children, r.id)

@@ -33,6 +33,7 @@ type Server struct {
 	nextDue atomic.Int64 // epoch ms of the next task/deploy to settle
 	access  atomic.Pointer[accessCache]
 	faults  faults
+	tokens  sync.Map // token hash → store.AuthorizedService: SEC lookups without a query
 
 	mu      sync.Mutex
 	httpSrv *http.Server
@@ -140,6 +141,7 @@ func (s *Server) seedSynthetic(ctx context.Context, n int) error {
 // Options.Token fixes it).
 func (s *Server) adoptToken(ctx context.Context) error {
 	_, err := s.store.DB().ExecContext(ctx, "UPDATE authorized_services SET token_hash = ? WHERE admin_token = 1", store.TokenHash(s.token))
+	s.forgetTokens()
 	return err
 }
 
@@ -224,6 +226,7 @@ func (s *Server) noteDue(due int64) {
 // Reset restores the fixtures: every user, service, task and deploy made
 // since is gone; the admin token stays the same.
 func (s *Server) Reset(ctx context.Context) error {
+	defer s.forgetTokens()
 	if err := s.store.Clear(ctx); err != nil {
 		return err
 	}

@@ -24,23 +24,7 @@ type member struct {
 }
 
 func (o object) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, m := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(m.Key)
-		b.Write(k)
-		b.WriteByte(':')
-		v, err := json.Marshal(m.Value)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return o.appendJSON(nil), nil
 }
 
 // get returns the value of key and whether it is present.
@@ -121,17 +105,20 @@ func ok(body any) *response { return &response{Status: http.StatusOK, Body: body
 
 // writeJSON writes status, headers and body as JSON.
 func writeJSON(w http.ResponseWriter, status int, body any) {
-	b, err := json.Marshal(body)
-	if err != nil {
-		status = http.StatusInternalServerError
-		b, _ = json.Marshal(envelope(errInternal("encode the response")))
-	}
+	bp := bufPool.Get().(*[]byte)
+	b := appendJSON((*bp)[:0], body)
 	h := w.Header()
-	h.Set("Content-Type", jsonContentType)
-	h.Set("Content-Length", strconv.Itoa(len(b)))
+	h["Content-Type"] = contentTypeJSON
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+	if cap(b) <= 1<<20 {
+		*bp = b
+		bufPool.Put(bp)
+	}
 }
+
+var contentTypeJSON = []string{jsonContentType}
 
 func envelope(e *apiError) object {
 	details := e.Details

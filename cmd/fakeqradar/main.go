@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -55,7 +56,10 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 		return def
 	}
 	var c config
-	var envErr error
+	// envErrs holds unparsable environment defaults by flag name; they
+	// matter only for flags the command line does not set.
+	envErrs := map[string]error{}
+	envVar := func(name string) string { return "FAKEQRADAR_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_")) }
 	envDur := func(name string, def time.Duration) time.Duration {
 		v := env(name, "")
 		if v == "" {
@@ -63,13 +67,21 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 		}
 		d, err := time.ParseDuration(v)
 		if err != nil {
-			envErr = fmt.Errorf("FAKEQRADAR_%s: %w", strings.ToUpper(strings.ReplaceAll(name, "-", "_")), err)
+			envErrs[name] = fmt.Errorf("%s: %w", envVar(name), err)
+			return def
 		}
 		return d
 	}
 	envBool := func(name string) bool {
-		v, _ := strconv.ParseBool(env(name, "false"))
-		return v
+		v := env(name, "")
+		if v == "" {
+			return false
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			envErrs[name] = fmt.Errorf("%s: %w", envVar(name), err)
+		}
+		return b
 	}
 	envInt := func(name string) int {
 		v := env(name, "")
@@ -78,7 +90,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			envErr = fmt.Errorf("FAKEQRADAR_%s: %w", strings.ToUpper(strings.ReplaceAll(name, "-", "_")), err)
+			envErrs[name] = fmt.Errorf("%s: %w", envVar(name), err)
 		}
 		return n
 	}
@@ -99,14 +111,34 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 		fmt.Fprintf(fs.Output(), "Usage: fakeqradar [flags]\n\nRuns a fake IBM QRadar Console. Each flag defaults to FAKEQRADAR_<FLAG>.\n\n")
 		fs.PrintDefaults()
 	}
-	if envErr != nil {
-		return nil, envErr
-	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var names []string
+	for name := range envErrs {
+		if !set[name] {
+			names = append(names, name)
+		}
+	}
+	if len(names) > 0 {
+		sort.Strings(names)
+		return nil, envErrs[names[0]]
+	}
+	// Options treats a zero or negative duration as "use the default"; on
+	// the command line it is a mistake, not a request for the default.
+	if c.deleteTask <= 0 {
+		return nil, fmt.Errorf("--delete-task-duration must be positive, got %v", c.deleteTask)
+	}
+	if c.deploy <= 0 {
+		return nil, fmt.Errorf("--deploy-duration must be positive, got %v", c.deploy)
+	}
+	if c.seedUsers < 0 {
+		return nil, fmt.Errorf("--seed-users must not be negative, got %d", c.seedUsers)
 	}
 	return &c, nil
 }
@@ -142,6 +174,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		srv.Close()
 		return err
 	}
+	// Serve closes ln, except when the server is shut down before Serve
+	// starts; closing it again here is harmless.
+	defer ln.Close()
 	scheme := "https"
 	if c.plainHTTP {
 		scheme = "http"

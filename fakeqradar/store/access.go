@@ -21,7 +21,7 @@ type SecurityProfile = fixtures.SecurityProfile
 
 // ListRoles returns every role, ordered by id, with capabilities.
 func (s *Store) ListRoles(ctx context.Context) ([]Role, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, name FROM user_roles ORDER BY id")
+	rows, err := s.query(ctx, "SELECT id, name FROM user_roles ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +41,7 @@ func (s *Store) ListRoles(ctx context.Context) ([]Role, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	crow, err := s.db.QueryContext(ctx, "SELECT role_id, application_id, name, description FROM role_capabilities ORDER BY role_id, application_id, name")
+	crow, err := s.query(ctx, "SELECT role_id, application_id, name, description FROM role_capabilities ORDER BY role_id, application_id, name")
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func (s *Store) ListRoles(ctx context.Context) ([]Role, error) {
 
 // ListSecurityProfiles returns every security profile, ordered by id.
 func (s *Store) ListSecurityProfiles(ctx context.Context) ([]SecurityProfile, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, name, domain_ids FROM security_profiles ORDER BY id")
+	rows, err := s.query(ctx, "SELECT id, name, domain_ids FROM security_profiles ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func scanService(row scanner) (AuthorizedService, error) {
 
 // ListAuthorizedServices returns every authorized service, ordered by id.
 func (s *Store) ListAuthorizedServices(ctx context.Context) ([]AuthorizedService, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+serviceColumns+" FROM authorized_services ORDER BY id")
+	rows, err := s.query(ctx, "SELECT "+serviceColumns+" FROM authorized_services ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +130,7 @@ func (s *Store) ListAuthorizedServices(ctx context.Context) ([]AuthorizedService
 
 // GetAuthorizedService returns the service with id.
 func (s *Store) GetAuthorizedService(ctx context.Context, id int64) (AuthorizedService, error) {
-	a, err := scanService(s.db.QueryRowContext(ctx, "SELECT "+serviceColumns+" FROM authorized_services WHERE id = ?", id))
+	a, err := scanService(s.queryRow(ctx, "SELECT "+serviceColumns+" FROM authorized_services WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, ErrNotFound
 	}
@@ -139,7 +139,7 @@ func (s *Store) GetAuthorizedService(ctx context.Context, id int64) (AuthorizedS
 
 // ServiceByTokenHash returns the service whose token hashes to h.
 func (s *Store) ServiceByTokenHash(ctx context.Context, h []byte) (AuthorizedService, error) {
-	a, err := scanService(s.db.QueryRowContext(ctx, "SELECT "+serviceColumns+" FROM authorized_services WHERE token_hash = ?", h))
+	a, err := scanService(s.queryRow(ctx, "SELECT "+serviceColumns+" FROM authorized_services WHERE token_hash = ?", h))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, ErrNotFound
 	}

@@ -43,6 +43,51 @@ type Store struct {
 	db      *sql.DB
 	path    string
 	writeMu sync.Mutex
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
+}
+
+// maxStmts bounds the prepared-statement cache: queries built from filters
+// vary without limit, so only the first few hundred shapes are kept.
+const maxStmts = 512
+
+// prepared returns a cached prepared statement for q, or nil when the cache
+// is full (the caller then runs q unprepared).
+func (s *Store) prepared(ctx context.Context, q string) *sql.Stmt {
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if st, ok := s.stmts[q]; ok {
+		return st
+	}
+	if s.stmts == nil {
+		s.stmts = map[string]*sql.Stmt{}
+	}
+	if len(s.stmts) >= maxStmts {
+		return nil
+	}
+	st, err := s.db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil
+	}
+	s.stmts[q] = st
+	return st
+}
+
+// query runs a read through the statement cache.
+func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := s.prepared(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return s.db.QueryContext(ctx, q, args...)
+}
+
+// queryRow runs a single-row read through the statement cache.
+func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := s.prepared(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.db.QueryRowContext(ctx, q, args...)
 }
 
 // Open opens (creating if needed) the database at path, or a private
@@ -103,6 +148,12 @@ func (s *Store) DB() *sql.DB { return s.db }
 func (s *Store) Close() error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	s.stmtMu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = nil
+	s.stmtMu.Unlock()
 	return s.db.Close()
 }
 

@@ -61,7 +61,7 @@ func (s *Store) CreateTask(ctx context.Context, t Task) (out Task, created bool,
 
 // GetTask returns the task with id.
 func (s *Store) GetTask(ctx context.Context, id int64) (Task, error) {
-	t, err := scanTask(s.db.QueryRowContext(ctx, "SELECT "+taskColumns+" FROM tasks WHERE id = ?", id))
+	t, err := scanTask(s.queryRow(ctx, "SELECT "+taskColumns+" FROM tasks WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, ErrNotFound
 	}
@@ -72,7 +72,7 @@ func (s *Store) GetTask(ctx context.Context, id int64) (Task, error) {
 // deploy, and false when there is none.
 func (s *Store) NextDue(ctx context.Context) (int64, bool, error) {
 	var due sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT min(d) FROM (
+	err := s.queryRow(ctx, `SELECT min(d) FROM (
 		SELECT min(created + duration_ms) AS d FROM tasks WHERE applied = 0
 		UNION ALL SELECT min(created + duration_ms) FROM deploys WHERE applied = 0)`).Scan(&due)
 	return due.Int64, due.Valid, err
@@ -174,7 +174,7 @@ type Deploy struct {
 // LatestDeploy returns the most recent deploy; ErrNotFound if none.
 func (s *Store) LatestDeploy(ctx context.Context) (Deploy, error) {
 	var d Deploy
-	err := s.db.QueryRowContext(ctx, "SELECT id, type, initiated_by, created, duration_ms, applied FROM deploys ORDER BY id DESC LIMIT 1").
+	err := s.queryRow(ctx, "SELECT id, type, initiated_by, created, duration_ms, applied FROM deploys ORDER BY id DESC LIMIT 1").
 		Scan(&d.ID, &d.Type, &d.InitiatedBy, &d.Created, &d.DurationMS, &d.Applied)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, ErrNotFound

@@ -71,7 +71,7 @@ func scanUser(row scanner) (User, error) {
 
 // GetUser returns the user with id (staged view; see User.AsDeployed).
 func (s *Store) GetUser(ctx context.Context, id int64) (User, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
+	u, err := scanUser(s.queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, ErrNotFound
 	}
@@ -80,7 +80,7 @@ func (s *Store) GetUser(ctx context.Context, id int64) (User, error) {
 
 // UserByUsername returns the user with that exact username.
 func (s *Store) UserByUsername(ctx context.Context, username string) (User, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE username = ?", username))
+	u, err := scanUser(s.queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE username = ?", username))
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, ErrNotFound
 	}
@@ -112,7 +112,7 @@ func (s *Store) ListUsers(ctx context.Context, q UserQuery) ([]User, int, error)
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
 	var total int
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM users"+cond, q.Args...).Scan(&total); err != nil {
+	if err := s.queryRow(ctx, "SELECT count(*) FROM users"+cond, q.Args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	if q.Limit == 0 || q.Offset >= total {
@@ -127,7 +127,7 @@ func (s *Store) ListUsers(ctx context.Context, q UserQuery) ([]User, int, error)
 		limit = -1
 	}
 	args := append(append([]any{}, q.Args...), limit, q.Offset)
-	rows, err := s.db.QueryContext(ctx, "SELECT "+userColumns+" FROM users"+cond+" "+order+" LIMIT ? OFFSET ?", args...)
+	rows, err := s.query(ctx, "SELECT "+userColumns+" FROM users"+cond+" "+order+" LIMIT ? OFFSET ?", args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -301,7 +301,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, c UserChange) (User, e
 // PendingUsers counts users whose staged configuration awaits a deploy.
 func (s *Store) PendingUsers(ctx context.Context) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE pending = 1").Scan(&n)
+	err := s.queryRow(ctx, "SELECT count(*) FROM users WHERE pending = 1").Scan(&n)
 	return n, err
 }
 
@@ -312,7 +312,7 @@ func (s *Store) CountUsers(ctx context.Context, deployedOnly bool) (int, error) 
 		q += " WHERE deployed = 1"
 	}
 	var n int
-	err := s.db.QueryRowContext(ctx, q).Scan(&n)
+	err := s.queryRow(ctx, q).Scan(&n)
 	return n, err
 }
 

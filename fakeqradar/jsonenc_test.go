@@ -1,0 +1,29 @@
+package fakeqradar
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// The hand-written encoder gives exactly what encoding/json gives.
+func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
+	s := "x"
+	n := int64(-7)
+	strs := []string{"", "plain", `quote " back \ slash`, "tab\tnl\ncr\r", "\x00\x01\x1f", "<a & b>", "é漢😀", "bad \xff utf8 \xc3", "line\u2028sep\u2029", "\u007f"}
+	for _, str := range strs {
+		want, _ := json.Marshal(str)
+		assert.Equal(t, string(want), string(appendJSON(nil, str)), "%q", str)
+	}
+	v := object{{"a", 1}, {"b", int64(2)}, {"c", &n}, {"d", (*int64)(nil)}, {"e", &s}, {"f", (*string)(nil)}, {"g", true},
+		{"h", nil}, {"i", []int64{1, 2}}, {"j", []object{{{"k", "v"}}}}, {"l", []any{1, "x", nil}}, {"m", map[string]any{"z": 1}}, {"n", 2.5}}
+	var got, want any
+	assert.NoError(t, json.Unmarshal(appendJSON(nil, v), &got))
+	b, err := json.Marshal(map[string]any{"a": 1, "b": 2, "c": -7, "d": nil, "e": "x", "f": nil, "g": true, "h": nil,
+		"i": []int{1, 2}, "j": []any{map[string]any{"k": "v"}}, "l": []any{1, "x", nil}, "m": map[string]any{"z": 1}, "n": 2.5})
+	assert.NoError(t, err)
+	assert.NoError(t, json.Unmarshal(b, &want))
+	assert.Equal(t, want, got)
+	assert.Equal(t, `{"a":1,"b":2}`, string(appendJSON(nil, object{{"a", 1}, {"b", 2}})), "keys keep their order")
+}
