@@ -1,19 +1,11 @@
 package client_test
 
 import (
-	"bytes"
 	"context"
-	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"errors"
-	"io"
-	"log"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -111,55 +103,6 @@ func TestNew_RejectsBadOptions(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-func tlsConsole(t *testing.T) (*httptest.Server, []byte) {
-	t.Helper()
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, map[string]any{"id": 1, "name": "Admin"})
-	}))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the unverified client's handshake error is expected
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
-	return srv, pemBytes
-}
-
-func TestTLS_VerifiesAgainstGivenCA(t *testing.T) {
-	t.Parallel()
-	srv, caPEM := tlsConsole(t)
-	ctx := context.Background()
-
-	c, err := client.New(srv.URL, client.WithSECToken("t"), client.WithCACertPEM(caPEM))
-	require.NoError(t, err)
-	_, err = c.Roles.Get(ctx, 1)
-	require.NoError(t, err, "the pinned CA verifies the Console")
-
-	file := filepath.Join(t.TempDir(), "ca.pem")
-	require.NoError(t, os.WriteFile(file, caPEM, 0o600))
-	c, err = client.New(srv.URL, client.WithSECToken("t"), client.WithCACertFile(file))
-	require.NoError(t, err)
-	_, err = c.Roles.Get(ctx, 1)
-	require.NoError(t, err, "CA from a file")
-
-	c, err = client.New(srv.URL, client.WithSECToken("t"), client.WithRetryPolicy(client.NoRetry()))
-	require.NoError(t, err)
-	_, err = c.Roles.Get(ctx, 1)
-	var unknownCA x509.UnknownAuthorityError
-	require.ErrorAs(t, err, &unknownCA, "a self-signed Console is not trusted blindly")
-}
-
-func TestTLS_InsecureSkipVerifyWarns(t *testing.T) {
-	t.Parallel()
-	srv, _ := tlsConsole(t)
-	var logs bytes.Buffer
-	logger := slog.New(slog.NewTextHandler(&logs, nil))
-	c, err := client.New(srv.URL, client.WithSECToken("t"), client.WithInsecureSkipVerify(), client.WithLogger(logger))
-	require.NoError(t, err)
-	assert.Contains(t, logs.String(), "level=WARN")
-	assert.Contains(t, logs.String(), "verification is disabled")
-	_, err = c.Roles.Get(context.Background(), 1)
-	require.NoError(t, err)
-}
 
 func TestMaxConcurrentRequests(t *testing.T) {
 	t.Parallel()

@@ -94,35 +94,3 @@ func TestAPIError_SentinelsMatchStatus(t *testing.T) {
 		}
 	}
 }
-
-func TestAPIError_UnauthorizedFromConsole(t *testing.T) {
-	t.Parallel()
-	c, mux, _ := setup(t)
-	mux.HandleFunc("GET /api/config/access/user_roles", func(w http.ResponseWriter, r *http.Request) {
-		writeQRadarError(w, 401, 18, `No SEC header present in request. Please provide it via "SEC: token".`, "")
-	})
-	_, err := client.Collect(c.Roles.List(context.Background(), nil))
-	require.ErrorIs(t, err, client.ErrUnauthorized)
-	var apiErr *client.APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 18, apiErr.Code)
-}
-
-func TestNameNotFoundError(t *testing.T) {
-	t.Parallel()
-	c, mux, _ := setup(t)
-	mux.HandleFunc("GET /api/config/access/user_roles", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Range", "items 0-1/2")
-		writeJSON(w, 200, []map[string]any{{"id": 2, "name": "Analyst"}, {"id": 1, "name": "Admin"}})
-	})
-	_, err := c.Roles.ByName(context.Background(), "Analystt")
-	require.ErrorIs(t, err, client.ErrNotFound)
-	var nf *client.NameNotFoundError
-	require.ErrorAs(t, err, &nf)
-	assert.Equal(t, []string{"Admin", "Analyst"}, nf.Available)
-	assert.Equal(t, `qradar: user role "Analystt" not found; available: "Admin", "Analyst"`, err.Error())
-
-	r, err := c.Roles.ByName(context.Background(), "Analyst")
-	require.NoError(t, err)
-	assert.Equal(t, int64(2), r.ID)
-}

@@ -16,6 +16,13 @@ import (
 	"github.com/fakeqradar/fakeqradar/client"
 )
 
+// Unit tests that need a server but not the fake Console use setup: a bare
+// httptest server with per-test handlers. They need what the fake cannot give:
+// injected 502/503/504 answers, dropped connections, hung or malformed responses,
+// shapes no Console sends (no Content-Range, 204 without a body, unknown
+// statuses), or a look at the exact request the client sent. Everything else runs
+// against the fake (integration_test.go, example_test.go).
+
 // basePath is where the test Console is mounted, so a client that builds URLs from
 // the host instead of the base URL fails.
 const basePath = "/console"

@@ -83,15 +83,6 @@ func TestUser_DecodesBothShapes(t *testing.T) {
 	assert.Equal(t, &client.Ref{ID: 2, Name: "Analyst"}, v.UserRole)
 }
 
-func TestUsers_CreateAndDeleteNeedVendorNoteMode(t *testing.T) {
-	t.Parallel()
-	c, _, _ := setup(t)
-	_, err := c.Users.Create(context.Background(), client.UserCreate{Username: "x"})
-	require.ErrorIs(t, err, client.ErrVendorNoteOnly)
-	_, err = c.Users.Delete(context.Background(), 1)
-	require.ErrorIs(t, err, client.ErrVendorNoteOnly)
-}
-
 func TestUsers_VendorNoteCreateBody(t *testing.T) {
 	t.Parallel()
 	c, mux, _ := setup(t, client.WithVendorNoteMode())
@@ -106,52 +97,6 @@ func TestUsers_VendorNoteCreateBody(t *testing.T) {
 	})
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), u.UserRoleID)
-}
-
-func TestStagedUsers_DeleteReturnsTask(t *testing.T) {
-	t.Parallel()
-	c, mux, _ := setup(t)
-	mux.HandleFunc("DELETE /api/staged_config/access/users/57", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Location", "/api/staged_config/access/user_delete_tasks/812")
-		writeJSON(w, 202, map[string]any{"id": 812, "name": "User Deletion Task", "message": "Queued",
-			"status": "QUEUED", "created_by": "admin", "created": 1700000001000, "started": nil,
-			"modified": 1700000001000, "completed": nil})
-	})
-	task, err := c.StagedUsers.Delete(context.Background(), 57)
-	require.NoError(t, err)
-	assert.Equal(t, int64(812), task.ID)
-	assert.Equal(t, int64(812), task.PollID())
-	assert.Equal(t, client.TaskQueued, task.Status)
-	assert.Nil(t, task.Started)
-	assert.Nil(t, task.Completed)
-	assert.False(t, task.Status.Terminal())
-}
-
-func TestRoles_PathDependsOnSurface(t *testing.T) {
-	t.Parallel()
-	for _, vendor := range []bool{false, true} {
-		var opts []client.Option
-		path := "/api/config/access/user_roles"
-		if vendor {
-			opts = append(opts, client.WithVendorNoteMode())
-			path = "/api/config/access/roles"
-		}
-		c, mux, _ := setup(t, opts...)
-		mux.HandleFunc("GET "+path, func(w http.ResponseWriter, r *http.Request) {
-			writeJSON(w, 200, []map[string]any{{"id": 1, "name": "Admin", "capabilities": []map[string]any{
-				{"application_id": 25, "name": "EVENTVIEWER", "description": "Event Viewer"}}}})
-		})
-		mux.HandleFunc("GET "+path+"/1", func(w http.ResponseWriter, r *http.Request) {
-			writeJSON(w, 200, map[string]any{"id": 1, "name": "Admin"})
-		})
-		roles, err := client.Collect(c.Roles.List(context.Background(), nil))
-		require.NoError(t, err)
-		require.Len(t, roles, 1)
-		assert.Equal(t, int64(25), roles[0].Capabilities[0].ApplicationID)
-		r, err := c.Roles.Get(context.Background(), 1)
-		require.NoError(t, err)
-		assert.Equal(t, "Admin", r.Name)
-	}
 }
 
 func TestAuthorizedServices(t *testing.T) {
@@ -203,22 +148,4 @@ func TestDeploy_StartSendsType(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, client.DeployInitializing, st.Status)
 	assert.Equal(t, "admin", st.InitiatedBy)
-}
-
-func TestDeploy_NothingToDeployIsAConflict(t *testing.T) {
-	t.Parallel()
-	c, mux, sl := setup(t)
-	mux.HandleFunc("POST /api/staged_config/deploy_status", func(w http.ResponseWriter, r *http.Request) {
-		writeQRadarError(w, 409, 1004, "No changes to deploy", "")
-	})
-	mux.HandleFunc("GET /api/staged_config/deploy_status", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, map[string]any{"status": "COMPLETE", "percent_complete": 100})
-	})
-	_, err := c.Deploy.Start(context.Background(), client.DeployFull)
-	require.ErrorIs(t, err, client.ErrConflict)
-
-	st, err := c.Deploy.StartAndWait(context.Background(), client.DeployIncremental, nil)
-	require.NoError(t, err, "409 means nothing to do")
-	assert.Equal(t, client.DeployComplete, st.Status)
-	assert.Len(t, sl.recorded(), 1)
 }

@@ -171,16 +171,3 @@ func TestDeployWait_UnknownStatusIsAnError(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `unexpected deploy status "FAILED"`)
 }
-
-func TestWaitUserDeleteTask_VendorNotePath(t *testing.T) {
-	t.Parallel()
-	c, mux, _ := setup(t, client.WithVendorNoteMode())
-	var calls atomic.Int32
-	mux.HandleFunc("GET /api/config/access/users/delete_tasks/5678", func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		writeJSON(w, 200, map[string]any{"id": 5678, "task_id": 5678, "status": "COMPLETED"})
-	})
-	_, err := c.Tasks.WaitUserDeleteTask(context.Background(), 5678, nil)
-	require.NoError(t, err)
-	assert.Equal(t, int32(1), calls.Load())
-}

@@ -10,8 +10,8 @@ import (
 // given by name and resolved to ids first.
 type ProvisionRequest struct {
 	Username            string // required
-	Password            string
-	Email               string
+	Password            string // required unless the Console authenticates users elsewhere (LDAP, …)
+	Email               string // required: the Console rejects a user without one (422, code 38302012)
 	RoleName            string // required, e.g. "Analyst"
 	SecurityProfileName string // required, e.g. "Default"
 	Description         string
@@ -28,6 +28,8 @@ func (c *Client) ProvisionUser(ctx context.Context, req ProvisionRequest) (*User
 	switch {
 	case req.Username == "":
 		return nil, errors.New("provision: Username is required")
+	case req.Email == "":
+		return nil, fmt.Errorf("provision %s: Email is required", req.Username)
 	case req.RoleName == "":
 		return nil, errors.New("provision: RoleName is required")
 	case req.SecurityProfileName == "":

@@ -60,7 +60,9 @@ func New(opts Options) (*Server, error) {
 			}
 			s.tls, err = loadTLS(opts.TLSCertFile, opts.TLSKeyFile)
 		} else {
-			s.tls, err = generateTLS(opts.Now())
+			// Certificates follow the wall clock, not the fake clock: a client
+			// checks validity against its own time.
+			s.tls, err = generateTLS(time.Now())
 		}
 		if err != nil {
 			return nil, fmt.Errorf("fakeqradar: %w", err)

@@ -142,7 +142,7 @@ func usersProvision(env func(string) string) *command {
 		flags: func(fs *flag.FlagSet) func([]string) error {
 			fs.StringVar(&req.RoleName, "role", "", "user role name (required)")
 			fs.StringVar(&req.SecurityProfileName, "profile", "", "security profile name (required)")
-			fs.StringVar(&req.Email, "email", "", "email address")
+			fs.StringVar(&req.Email, "email", "", "email address (required)")
 			fs.StringVar(&req.Description, "description", "", "description")
 			fs.StringVar(&req.LocaleID, "locale", "", "locale id, e.g. en_US")
 			fs.StringVar(&req.Password, "initial-password", "", "the new user's password (prefer QRADAR_NEW_USER_PASSWORD)")
@@ -150,8 +150,8 @@ func usersProvision(env func(string) string) *command {
 				if err := oneArg("USERNAME", &req.Username)(pos); err != nil {
 					return err
 				}
-				if req.RoleName == "" || req.SecurityProfileName == "" {
-					return usagef("users provision needs -role and -profile")
+				if req.RoleName == "" || req.SecurityProfileName == "" || req.Email == "" {
+					return usagef("users provision needs -role, -profile and -email")
 				}
 				return nil
 			}

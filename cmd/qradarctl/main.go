@@ -40,7 +40,7 @@ Commands:
   users list [-staged] [-filter EXPR] [-sort SORT]
                                    list users (deployed, or staged with -staged)
   users get [-staged] USERNAME     show one user (or: users get -id N)
-  users provision -role NAME -profile NAME [-email E] [-description D] USERNAME
+  users provision -role NAME -profile NAME -email E [-description D] USERNAME
                                    create a user, deploy it and show it; its password
                                    comes from -initial-password or QRADAR_NEW_USER_PASSWORD
   users set-role USERNAME ROLE     change a user's role (staged update and deploy)
