@@ -4,6 +4,7 @@ import (
 	"context"
 	"mime"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,6 +44,9 @@ func (c *call) now() int64 { return c.s.nowMS() }
 // the control plane, anything else the Console's HTML error page.
 func (s *Server) buildHandler() http.Handler {
 	api := mux.NewRouter()
+	// No path cleaning: a Console does not redirect "/a/../b"; such paths
+	// simply name no endpoint (404 code 4).
+	api.SkipClean(true)
 	byPath := map[string][]*route{}
 	var order []string
 	for _, rt := range s.routes {
@@ -65,6 +69,7 @@ func (s *Server) buildHandler() http.Handler {
 		path := r.URL.Path
 		switch {
 		case path == "/api" || strings.HasPrefix(path, "/api/"):
+			sw.api = true
 			s.serveAPI(sw, r, api)
 		case strings.HasPrefix(path, "/_fake/"):
 			control.ServeHTTP(sw, r)
@@ -74,6 +79,10 @@ func (s *Server) buildHandler() http.Handler {
 			sw.Header().Set("Content-Type", "text/html;charset=UTF-8")
 			sw.WriteHeader(http.StatusOK)
 			_, _ = sw.Write([]byte("<!DOCTYPE html><html><head><title>Application error</title></head><body><h1>Application error</h1><p>The page you requested is not available.</p></body></html>\n"))
+		}
+		if sw.api {
+			s.journal.add(JournalEntry{Time: s.nowMS(), Method: r.Method, Path: path, Status: sw.status(),
+				Principal: sw.principal, DurationUS: time.Since(start).Microseconds(), Compat: sw.compat})
 		}
 		// Only the method, path and status: never headers, query or body,
 		// which may carry credentials.
@@ -98,6 +107,9 @@ func routeGroup(routes []*route) http.Handler {
 		for _, rt := range routes {
 			if rt.Method == r.Method || (r.Method == http.MethodHead && rt.Method == http.MethodGet) {
 				c.route, c.vars = rt, mux.Vars(r)
+				if sw, isSW := c.w.(*statusWriter); isSW {
+					sw.compat = rt.Compat
+				}
 				c.s.serveRoute(c)
 				return
 			}
@@ -110,6 +122,15 @@ func routeGroup(routes []*route) http.Handler {
 // Version → route (404/405) → capability → Range → fields/filter/sort →
 // handler.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, api http.Handler) {
+	// A Console (a Java servlet container) takes ";" in a query string
+	// literally; Go would split on it and drop the parameter.
+	if strings.Contains(r.URL.RawQuery, ";") {
+		r.URL.RawQuery = strings.ReplaceAll(r.URL.RawQuery, ";", "%3B")
+	}
+	if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+		writeError(w, errBadQuery(err))
+		return
+	}
 	c := &call{s: s, w: w, r: r, ctx: r.Context()}
 	c.rel = strings.TrimPrefix(r.URL.Path, "/api")
 	if c.rel == "" {
@@ -122,12 +143,19 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, api http.Handl
 			c.rel = "/"
 		}
 	}
+	if headerBytes(r) > maxHeaderBytes {
+		writeError(w, errHeaderTooLarge(maxHeaderBytes))
+		return
+	}
 	who, aerr := s.authenticate(r)
 	if aerr != nil {
 		writeError(w, aerr)
 		return
 	}
 	c.who = who
+	if sw, isSW := w.(*statusWriter); isSW {
+		sw.principal = who.Name
+	}
 	if accept := r.Header.Values("Accept"); len(accept) > 0 && !acceptsJSON(accept) {
 		writeError(w, errNotAcceptable(strings.Join(accept, ", ")))
 		return
@@ -193,6 +221,27 @@ func (s *Server) serveRoute(c *call) {
 	writeJSON(c.w, resp.Status, resp.Body)
 }
 
+// maxHeaderBytes is the largest request header block the API accepts.
+const maxHeaderBytes = 64 << 10
+
+func headerBytes(r *http.Request) int {
+	n := len(r.Method) + len(r.RequestURI)
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4
+		}
+	}
+	return n
+}
+
+// markCompat records in the journal that a documented path was used with a
+// vendor-note shape (nested user_role / security_profile objects).
+func (c *call) markCompat() {
+	if sw, isSW := c.w.(*statusWriter); isSW {
+		sw.compat = true
+	}
+}
+
 // acceptsJSON reports whether any media range of the Accept header admits
 // application/json.
 func acceptsJSON(values []string) bool {
@@ -225,7 +274,10 @@ func acceptsJSON(values []string) bool {
 // statusWriter remembers the status written.
 type statusWriter struct {
 	http.ResponseWriter
-	code int
+	code      int
+	api       bool
+	principal string
+	compat    bool
 }
 
 func (w *statusWriter) WriteHeader(code int) {

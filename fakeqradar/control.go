@@ -53,6 +53,8 @@ func (s *Server) SetDeleteTaskOutcome(outcome string) error {
 //	GET  /_fake/faults            current faults
 //	POST /_fake/faults            {"delete_task_outcome": "CONFLICT"}
 //	DELETE /_fake/faults          clear faults
+//	GET  /_fake/journal           recent API requests (no headers, queries or bodies)
+//	DELETE /_fake/journal         clear the journal
 func (s *Server) controlHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_fake/health", func(w http.ResponseWriter, r *http.Request) {
@@ -130,6 +132,19 @@ func (s *Server) controlHandler() http.Handler {
 	mux.HandleFunc("DELETE /_fake/faults", s.admin(func(w http.ResponseWriter, r *http.Request) {
 		_ = s.SetDeleteTaskOutcome("")
 		writeJSON(w, 200, object{{"delete_task_outcome", s.faults.taskOutcome()}})
+	}))
+	mux.HandleFunc("GET /_fake/journal", s.admin(func(w http.ResponseWriter, r *http.Request) {
+		entries := s.journal.list()
+		out := make([]any, len(entries))
+		for i, e := range entries {
+			out[i] = object{{"time", e.Time}, {"method", e.Method}, {"path", e.Path}, {"status", e.Status},
+				{"principal", e.Principal}, {"duration_us", e.DurationUS}, {"compat", e.Compat}}
+		}
+		writeJSON(w, 200, out)
+	}))
+	mux.HandleFunc("DELETE /_fake/journal", s.admin(func(w http.ResponseWriter, r *http.Request) {
+		s.journal.clear()
+		writeJSON(w, 200, object{{"status", "cleared"}})
 	}))
 	mux.HandleFunc("/_fake/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, newError(404, 4, fmt.Sprintf("%s %s is not a control-plane endpoint.", r.Method, r.URL.Path), ""))

@@ -33,6 +33,7 @@ func (s *Server) updateDeployedUser(c *call) (*response, *apiError) {
 	_, nestedRole := body["user_role"]
 	_, nestedProfile := body["security_profile"]
 	if nestedRole || nestedProfile {
+		c.markCompat()
 		if !c.who.Admin {
 			return nil, errForbidden()
 		}

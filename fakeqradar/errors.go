@@ -37,6 +37,7 @@ var httpMessages = map[int]string{
 	410: "The requested resource is no longer available and has been permanently removed.",
 	413: "The request entity is larger than the server is willing or able to process.",
 	415: "The requested resource does not support the media type provided.",
+	431: "The request header fields are too large.",
 	422: "The request was well-formed but was unable to be followed due to semantic errors",
 	500: "Unexpected internal server error",
 	503: "The server is currently unavailable.",
@@ -134,6 +135,17 @@ func errBodyTooLarge(limit int64) *apiError {
 // JSON — 415 [C] §2 table; code [U].
 func errUnsupportedMediaType(ct string) *apiError {
 	return newError(415, 1014, fmt.Sprintf("Content-Type (%s) is not supported by this endpoint resource. Use application/json.", ct), "")
+}
+
+// errHeaderTooLarge: request headers over the limit — 431 [U] (status and
+// code chosen; a Console's limit is not documented).
+func errHeaderTooLarge(limit int) *apiError {
+	return newError(431, 1015, fmt.Sprintf("Request headers exceed the limit of %d bytes.", limit), "")
+}
+
+// errBadQuery: a query string that does not decode — 400 [U].
+func errBadQuery(err error) *apiError {
+	return newError(400, 1016, "The query string is not valid: "+err.Error(), "")
 }
 
 // errInternal: unexpected failure — [C] §2.1 code 1020.

@@ -82,6 +82,11 @@ type Options struct {
 	// CA and a leaf certificate for localhost, 127.0.0.1 and ::1.
 	TLSCertFile, TLSKeyFile string
 
+	// ReadHeaderTimeout bounds how long a client may take to send its
+	// request headers (Serve only), e.g. 10*time.Second (the default): a
+	// slow-loris client cannot hold a connection longer.
+	ReadHeaderTimeout time.Duration
+
 	// Logger receives one line per request (method, path, status, duration;
 	// never credentials). nil discards.
 	Logger *slog.Logger
@@ -108,6 +113,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MinPasswordLength <= 0 {
 		o.MinPasswordLength = 8
+	}
+	if o.ReadHeaderTimeout <= 0 {
+		o.ReadHeaderTimeout = 10 * time.Second
 	}
 	if o.Now == nil {
 		o.Now = time.Now

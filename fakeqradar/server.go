@@ -33,6 +33,7 @@ type Server struct {
 	nextDue atomic.Int64 // epoch ms of the next task/deploy to settle
 	access  atomic.Pointer[accessCache]
 	faults  faults
+	journal journal
 	tokens  sync.Map // token hash → store.AuthorizedService: SEC lookups without a query
 
 	mu      sync.Mutex
@@ -226,9 +227,10 @@ func (s *Server) noteDue(due int64) {
 }
 
 // Reset restores the fixtures: every user, service, task and deploy made
-// since is gone; the admin token stays the same.
+// since is gone and faults are cleared; the admin token and the clock stay.
 func (s *Server) Reset(ctx context.Context) error {
 	defer s.forgetTokens()
+	_ = s.SetDeleteTaskOutcome("")
 	if err := s.store.Clear(ctx); err != nil {
 		return err
 	}
@@ -246,11 +248,11 @@ func (s *Server) Reset(ctx context.Context) error {
 func (s *Server) Serve(ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: s.opts.ReadHeaderTimeout,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    1 << 20, // larger headers than maxHeaderBytes get an envelope from serveAPI
 		ErrorLog:          nil,
 	}
 	s.mu.Lock()
