@@ -5,7 +5,7 @@ GO      ?= go
 ARGS    ?=
 FUZZTIME ?= 30s
 
-.PHONY: run test test-short lint fuzz build clean
+.PHONY: run test test-short lint fuzz build clean stress
 
 ## run: start the fake Console (HTTPS on 127.0.0.1:8443; pass flags with ARGS="--http")
 run:
@@ -24,6 +24,11 @@ test-short:
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+
+## stress: 64 concurrent clients against one fake for STRESS (default 60s), with -race
+STRESS ?= 60s
+stress:
+	FAKEQRADAR_STRESS_DURATION=$(STRESS) $(GO) test -race -count=1 -run '^TestStress$$' -v -timeout 60m ./fakeqradar/
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 fuzz:

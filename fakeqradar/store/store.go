@@ -8,7 +8,9 @@
 // applied in order inside transactions and recorded in PRAGMA user_version.
 //
 // Writes are serialised by the Store (one writer at a time, as SQLite wants)
-// so that concurrent requests never see SQLITE_BUSY; reads run in parallel.
+// so that concurrent requests never see SQLITE_BUSY; reads run in parallel,
+// and a read that takes several statements (a page and its total) runs in
+// one read transaction so that both see the same data.
 package store
 
 import (
@@ -82,6 +84,25 @@ func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, er
 	return s.db.QueryContext(ctx, q, args...)
 }
 
+// readTx runs fn in a read transaction: every statement in it sees the
+// same snapshot of the database.
+func (s *Store) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	return fn(tx)
+}
+
+// txStmt returns q prepared for tx, from the statement cache when it can.
+func (s *Store) txStmt(ctx context.Context, tx *sql.Tx, q string) (*sql.Stmt, error) {
+	if st := s.prepared(ctx, q); st != nil {
+		return tx.StmtContext(ctx, st), nil
+	}
+	return tx.PrepareContext(ctx, q)
+}
+
 // queryRow runs a single-row read through the statement cache.
 func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	if st := s.prepared(ctx, q); st != nil {
@@ -96,14 +117,13 @@ func Open(path string) (*Store, error) {
 	var dsn string
 	memory := path == "" || path == ":memory:"
 	if memory {
-		dsn = "file:/fakeqradar-" + randomName() + "?vfs=memdb&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_txlock=immediate"
+		dsn = "file:/fakeqradar-" + randomName() + "?vfs=memdb&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
 	} else {
 		q := url.Values{}
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous(NORMAL)")
 		q.Add("_pragma", "foreign_keys(1)")
 		q.Add("_pragma", "busy_timeout(10000)")
-		q.Set("_txlock", "immediate")
 		dsn = "file:" + path + "?" + q.Encode()
 	}
 	db, err := sql.Open("sqlite", dsn)

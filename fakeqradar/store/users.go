@@ -111,13 +111,6 @@ func (s *Store) ListUsers(ctx context.Context, q UserQuery) ([]User, int, error)
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
-	var total int
-	if err := s.queryRow(ctx, "SELECT count(*) FROM users"+cond, q.Args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	if q.Limit == 0 || q.Offset >= total {
-		return []User{}, total, nil
-	}
 	order := q.OrderBy
 	if order == "" {
 		order = "ORDER BY id"
@@ -126,21 +119,44 @@ func (s *Store) ListUsers(ctx context.Context, q UserQuery) ([]User, int, error)
 	if limit < 0 {
 		limit = -1
 	}
-	args := append(append([]any{}, q.Args...), limit, q.Offset)
-	rows, err := s.query(ctx, "SELECT "+userColumns+" FROM users"+cond+" "+order+" LIMIT ? OFFSET ?", args...)
+	var total int
+	var out []User
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		count, err := s.txStmt(ctx, tx, "SELECT count(*) FROM users"+cond)
+		if err != nil {
+			return err
+		}
+		if err := count.QueryRowContext(ctx, q.Args...).Scan(&total); err != nil {
+			return err
+		}
+		out = []User{}
+		if q.Limit == 0 || q.Offset >= total {
+			return nil
+		}
+		page, err := s.txStmt(ctx, tx, "SELECT "+userColumns+" FROM users"+cond+" "+order+" LIMIT ? OFFSET ?")
+		if err != nil {
+			return err
+		}
+		args := append(append([]any{}, q.Args...), limit, q.Offset)
+		rows, err := page.QueryContext(ctx, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		out = make([]User, 0, min(max(limit, 0), total-q.Offset, 1024))
+		for rows.Next() {
+			u, err := scanUser(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, u)
+		}
+		return rows.Err()
+	})
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	out := make([]User, 0, min(max(limit, 0), total-q.Offset, 1024))
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, u)
-	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 func nameTaken(ctx context.Context, tx *sql.Tx, name string) (bool, error) {
