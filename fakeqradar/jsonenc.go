@@ -35,6 +35,8 @@ func appendJSON(b []byte, v any) []byte {
 		return strconv.AppendInt(b, *x, 10)
 	case object:
 		return x.appendJSON(b)
+	case rawJSON:
+		return append(b, x...)
 	case []object:
 		b = append(b, '[')
 		for i, o := range x {
@@ -86,17 +88,26 @@ func (o object) appendJSON(b []byte) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// plainByte marks the ASCII bytes a JSON string may carry unescaped (as
+// encoding/json decides: not control, quote, backslash or <, >, &).
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendString writes s as a JSON string exactly as encoding/json does.
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if plainByte[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/fakeqradar/fakeqradar/fakeqradar/store"
 )
 
 // The hand-written encoder gives exactly what encoding/json gives.
@@ -26,4 +28,31 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	assert.NoError(t, json.Unmarshal(b, &want))
 	assert.Equal(t, want, got)
 	assert.Equal(t, `{"a":1,"b":2}`, string(appendJSON(nil, object{{"a", 1}, {"b", 2}})), "keys keep their order")
+}
+
+func TestAppendUserJSONMatchesUserObject(t *testing.T) {
+	s, err := New(Options{HTTP: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	email, desc, loc, flag := "a<b>@x.y", "multi\nline \"q\"", "en_US", "LDAP_SYNC_USER_NOT_FOUND"
+	tenant, pct := int64(7), int64(1767323045000)
+	users := []store.User{
+		{ID: 1, Username: "plain", UserRoleID: 2, SecurityProfileID: 1},
+		{ID: 2, Username: "ünï😀", Email: &email, Description: &desc, UserRoleID: 1, SecurityProfileID: 3, TenantID: &tenant,
+			LocaleID: &loc, EnablePopupNotifications: true, AllowSystemAuthenticationFallback: true, LocalOnlyAccount: true,
+			InactivityTimeout: 600000, NotificationFlag: &flag, PasswordCreationTime: &pct},
+		{ID: 3, Username: "ghost-role", UserRoleID: 99, SecurityProfileID: 99},
+	}
+	for _, vname := range []string{"12.0", "13.1", "14.0", "26.0"} {
+		v := s.versions.byName[vname]
+		for _, nested := range []bool{false, true} {
+			for i := range users {
+				want, _ := s.userObject(v, users[i], nested).MarshalJSON()
+				got := s.appendUserJSON(nil, v, &users[i], nested)
+				assert.Equal(t, string(want), string(got), "version %s nested %v user %d", vname, nested, users[i].ID)
+			}
+		}
+	}
 }

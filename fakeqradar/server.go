@@ -87,6 +87,9 @@ func New(opts Options) (*Server, error) {
 	if err == nil {
 		err = s.refreshDue(ctx)
 	}
+	if err == nil {
+		err = st.WarmCache(ctx)
+	}
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("fakeqradar: %w", err)

@@ -80,6 +80,25 @@ func (s *Server) listUsers(c *call, q store.UserQuery, deployed bool) (*response
 	if err != nil {
 		return nil, errInternal("retrieve the users")
 	}
+	if c.list.fields == nil {
+		// The hot path: encode straight into one buffer.
+		b := make([]byte, 0, 512*len(users)+2)
+		b = append(b, '[')
+		for i := range users {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			u := &users[i]
+			if deployed {
+				d := u.AsDeployed()
+				u = &d
+			}
+			b = s.appendUserJSON(b, c.version, u, s.opts.NestedRefs)
+		}
+		b = append(b, ']')
+		_, _, cr := window(c.rng, total, s.opts.UnrangedPageSize)
+		return &response{Status: 200, Body: rawJSON(b), Header: http.Header{"Content-Range": []string{cr}}}, nil
+	}
 	items := make([]object, len(users))
 	for i, u := range users {
 		if deployed {
@@ -103,7 +122,11 @@ func (s *Server) getDeployedUser(c *call) (*response, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	return c.itemResponse(s.userObject(c.version, u.AsDeployed(), s.opts.NestedRefs))
+	d := u.AsDeployed()
+	if c.list.fields == nil {
+		return ok(rawJSON(s.appendUserJSON(make([]byte, 0, 512), c.version, &d, s.opts.NestedRefs))), nil
+	}
+	return c.itemResponse(s.userObject(c.version, d, s.opts.NestedRefs))
 }
 
 // deployedUser loads a user that exists in the deployed configuration.

@@ -221,6 +221,7 @@ func fixtureHash(password string) (string, error) {
 // the service marked admin_token gets adminToken as its token; other services
 // without a token get a random one (unknown to anyone, so unusable).
 func (s *Store) Seed(ctx context.Context, set *fixtures.Set, adminToken string, now int64) error {
+	defer s.cacheDrop()
 	// Hash outside the write lock: it is deliberately slow. Fixture
 	// passwords are hashed once per process and the (salted) hash reused,
 	// so that starting many fakes stays fast.

@@ -48,6 +48,9 @@ type Store struct {
 
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt
+
+	users userCache
+	hooks []func() // run after the current write commits; guarded by writeMu
 }
 
 // maxStmts bounds the prepared-statement cache: queries built from filters
@@ -215,9 +218,12 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // write runs fn in a write transaction, one at a time.
+// Hooks registered with afterCommit run after the commit, still under the
+// write lock, so that they apply in commit order; a rollback drops them.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	s.hooks = s.hooks[:0]
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -226,8 +232,21 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		_ = tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		// The outcome is unknown to us: let the cache reload from the
+		// database rather than guess.
+		s.cacheDrop()
+		return err
+	}
+	for _, h := range s.hooks {
+		h()
+	}
+	return nil
 }
+
+// afterCommit registers fn to run once the current write commits. Only
+// call it from inside write's fn.
+func (s *Store) afterCommit(fn func()) { s.hooks = append(s.hooks, fn) }
 
 // IntegrityCheck runs PRAGMA integrity_check and returns its first line
 // ("ok" for a sound database).
@@ -239,6 +258,7 @@ func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 
 // Clear deletes every row of every table (used before re-seeding).
 func (s *Store) Clear(ctx context.Context) error {
+	defer s.cacheDrop()
 	return s.write(ctx, func(tx *sql.Tx) error {
 		for _, t := range []string{"tasks", "deploys", "authorized_services", "users", "role_capabilities", "security_profiles", "user_roles"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {

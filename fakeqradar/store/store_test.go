@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -134,4 +135,61 @@ func TestPasswords(t *testing.T) {
 	for _, bad := range []string{"", "x", "pbkdf2-sha256$0$00$00", "pbkdf2-sha256$99999999999$00$00", "pbkdf2-sha256$10$zz$00"} {
 		assert.False(t, store.CheckPassword(bad, "s3cret"), bad)
 	}
+}
+
+// The in-memory user cache always agrees with SQL: after every kind of
+// write, the cached list (no filter) equals the SQL list (a filter that
+// matches everything), for all users and for deployed ones.
+func TestUserCacheAgreesWithSQL(t *testing.T) {
+	s := seeded(t, "")
+	ctx := context.Background()
+	check := func(step string) {
+		t.Helper()
+		for _, deployed := range []bool{false, true} {
+			cached, n1, err := s.ListUsers(ctx, store.UserQuery{DeployedOnly: deployed, Limit: -1})
+			require.NoError(t, err)
+			fromSQL, n2, err := s.ListUsers(ctx, store.UserQuery{DeployedOnly: deployed, Where: "1", Limit: -1})
+			require.NoError(t, err)
+			require.Equal(t, n2, n1, step)
+			require.Equal(t, fromSQL, cached, step)
+			for _, u := range fromSQL {
+				got, err := s.GetUser(ctx, u.ID)
+				require.NoError(t, err)
+				require.Equal(t, u, got, step)
+				byName, err := s.UserByUsername(ctx, u.Username)
+				require.NoError(t, err)
+				require.Equal(t, u.ID, byName.ID, step)
+			}
+		}
+	}
+	check("seeded")
+	var ids []int64
+	for i := 0; i < 5; i++ {
+		id, err := s.CreateUser(ctx, store.User{Username: fmt.Sprintf("c%d", i), UserRoleID: 2, SecurityProfileID: 1, Pending: true})
+		require.NoError(t, err)
+		ids = append(ids, id)
+	}
+	check("created")
+	_, err := s.CreateUser(ctx, store.User{Username: "c0", UserRoleID: 2, SecurityProfileID: 1})
+	require.ErrorIs(t, err, store.ErrNameTaken)
+	check("refused create")
+	role := int64(3)
+	_, err = s.UpdateUser(ctx, ids[1], store.UserChange{UserRoleID: &role})
+	require.NoError(t, err)
+	check("updated")
+	_, err = s.StartDeploy(ctx, store.Deploy{Type: "INCREMENTAL", InitiatedBy: "t", Created: 0, DurationMS: 1})
+	require.NoError(t, err)
+	require.NoError(t, s.Settle(ctx, 5))
+	check("deployed")
+	_, _, err = s.CreateTask(ctx, store.Task{Kind: "user_delete", UserID: ids[2], Username: "c2", CreatedBy: "t", Created: 10, DurationMS: 1, Outcome: "COMPLETED"})
+	require.NoError(t, err)
+	require.NoError(t, s.Settle(ctx, 20))
+	check("deleted")
+	_, err = s.GetUser(ctx, ids[2])
+	require.ErrorIs(t, err, store.ErrNotFound)
+	_, err = s.SeedUsers(ctx, 50, "seed", 3, 1, 0)
+	require.NoError(t, err)
+	check("seeded more")
+	require.NoError(t, s.Clear(ctx))
+	check("cleared")
 }

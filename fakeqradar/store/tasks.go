@@ -128,6 +128,9 @@ func (s *Store) Settle(ctx context.Context, now int64) error {
 			}
 			return a.id < b.id
 		})
+		if len(events) > 0 {
+			s.afterCommit(s.cacheDrop)
+		}
 		for _, e := range events {
 			if e.task {
 				if e.ok {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -71,18 +70,30 @@ func scanUser(row scanner) (User, error) {
 
 // GetUser returns the user with id (staged view; see User.AsDeployed).
 func (s *Store) GetUser(ctx context.Context, id int64) (User, error) {
-	u, err := scanUser(s.queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, ErrNotFound
+	var u User
+	found := false
+	err := s.readCache(ctx, func(c *userCache) {
+		if p, ok := c.byID[id]; ok {
+			u, found = *p, true
+		}
+	})
+	if err == nil && !found {
+		err = ErrNotFound
 	}
 	return u, err
 }
 
 // UserByUsername returns the user with that exact username.
 func (s *Store) UserByUsername(ctx context.Context, username string) (User, error) {
-	u, err := scanUser(s.queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE username = ?", username))
-	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, ErrNotFound
+	var u User
+	found := false
+	err := s.readCache(ctx, func(c *userCache) {
+		if id, ok := c.byName[username]; ok {
+			u, found = *c.byID[id], true
+		}
+	})
+	if err == nil && !found {
+		err = ErrNotFound
 	}
 	return u, err
 }
@@ -100,6 +111,9 @@ type UserQuery struct {
 
 // ListUsers returns one window of users and the total number that match.
 func (s *Store) ListUsers(ctx context.Context, q UserQuery) ([]User, int, error) {
+	if q.Where == "" && q.OrderBy == "" {
+		return s.listCached(ctx, q)
+	}
 	var where []string
 	if q.DeployedOnly {
 		where = append(where, "deployed = 1")
@@ -159,6 +173,32 @@ func (s *Store) ListUsers(ctx context.Context, q UserQuery) ([]User, int, error)
 	return out, total, nil
 }
 
+// listCached serves an unfiltered list in id order from the cache.
+func (s *Store) listCached(ctx context.Context, q UserQuery) ([]User, int, error) {
+	var out []User
+	var total int
+	err := s.readCache(ctx, func(c *userCache) {
+		ids := c.all
+		if q.DeployedOnly {
+			ids = c.deployed
+		}
+		total = len(ids)
+		out = []User{}
+		if q.Offset >= total || q.Limit == 0 {
+			return
+		}
+		end := total
+		if q.Limit > 0 && q.Offset+q.Limit < total {
+			end = q.Offset + q.Limit
+		}
+		out = make([]User, 0, end-q.Offset)
+		for _, id := range ids[q.Offset:end] {
+			out = append(out, *c.byID[id])
+		}
+	})
+	return out, total, err
+}
+
 func nameTaken(ctx context.Context, tx *sql.Tx, name string) (bool, error) {
 	var n int
 	err := tx.QueryRowContext(ctx,
@@ -181,7 +221,15 @@ func (s *Store) CreateUser(ctx context.Context, u User) (int64, error) {
 			return ErrNameTaken
 		}
 		id, err = insertUser(ctx, tx, u)
-		return err
+		if err != nil {
+			return err
+		}
+		saved, err := scanUser(tx.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
+		if err != nil {
+			return err
+		}
+		s.afterCommit(func() { s.cachePut(saved) })
+		return nil
 	})
 	if isUniqueViolation(err) {
 		return 0, ErrNameTaken
@@ -309,7 +357,12 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, c UserChange) (User, e
 			}
 		}
 		out, err = scanUser(tx.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
-		return err
+		if err != nil {
+			return err
+		}
+		saved := out
+		s.afterCommit(func() { s.cachePut(saved) })
+		return nil
 	})
 	return out, err
 }
@@ -335,6 +388,7 @@ func (s *Store) CountUsers(ctx context.Context, deployedOnly bool) (int, error) 
 // SeedUsers inserts n synthetic deployed users named prefix0000001… with the
 // given role and profile, in one transaction, and returns the first new id.
 func (s *Store) SeedUsers(ctx context.Context, n int, prefix string, roleID, profileID int64, now int64) (int64, error) {
+	defer s.cacheDrop()
 	var first int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM users").Scan(&first); err != nil {
