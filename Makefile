@@ -5,7 +5,7 @@ GO      ?= go
 ARGS    ?=
 FUZZTIME ?= 30s
 
-.PHONY: run test test-short lint fuzz build clean stress
+.PHONY: run test test-short lint fuzz build clean contract stress
 
 ## run: start the fake Console (HTTPS on 127.0.0.1:8443; pass flags with ARGS="--http")
 run:
@@ -33,6 +33,12 @@ stress:
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 fuzz:
 	./scripts/fuzz.sh $(FUZZTIME)
+
+## contract: run the contract suite against QRADAR_URL (in-process fakes when unset); pretty on
+##           stdout, cucumber JSON and JUnit in reports/; extra flags with ARGS="--tags @auth"
+contract:
+	@mkdir -p reports
+	$(GO) run ./cmd/qradar-contract --format pretty,cucumber:reports/contract.json,junit:reports/contract.xml $(ARGS)
 
 ## build: build the commands into bin/
 build:
