@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -43,25 +44,7 @@ func (c *call) now() int64 { return c.s.nowMS() }
 // buildHandler assembles the router: /api through the pipeline, /_fake to
 // the control plane, anything else the Console's HTML error page.
 func (s *Server) buildHandler() http.Handler {
-	api := mux.NewRouter()
-	// No path cleaning: a Console does not redirect "/a/../b"; such paths
-	// simply name no endpoint (404 code 4).
-	api.SkipClean(true)
-	byPath := map[string][]*route{}
-	var order []string
-	for _, rt := range s.routes {
-		if _, seen := byPath[rt.Path]; !seen {
-			order = append(order, rt.Path)
-		}
-		byPath[rt.Path] = append(byPath[rt.Path], rt)
-	}
-	for _, p := range order {
-		api.Handle("/api"+p, routeGroup(byPath[p]))
-	}
-	api.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := r.Context().Value(callKey{}).(*call)
-		writeError(w, errUnknownPath(c.rel))
-	})
+	api := apiRouter()
 	control := s.controlHandler()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -92,6 +75,31 @@ func (s *Server) buildHandler() http.Handler {
 }
 
 type callKey struct{}
+
+// apiRouter is the router of the route table, built once per process: its
+// handlers find their Server in the request's call.
+var apiRouter = sync.OnceValue(func() http.Handler {
+	api := mux.NewRouter()
+	// No path cleaning: a Console does not redirect "/a/../b"; such paths
+	// simply name no endpoint (404 code 4).
+	api.SkipClean(true)
+	byPath := map[string][]*route{}
+	var order []string
+	for _, rt := range routes {
+		if _, seen := byPath[rt.Path]; !seen {
+			order = append(order, rt.Path)
+		}
+		byPath[rt.Path] = append(byPath[rt.Path], rt)
+	}
+	for _, p := range order {
+		api.Handle("/api"+p, routeGroup(byPath[p]))
+	}
+	api.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := r.Context().Value(callKey{}).(*call)
+		writeError(w, errUnknownPath(c.rel))
+	})
+	return api
+})
 
 // routeGroup dispatches one path to the route of the request's method, or
 // answers 405 with an Allow header.
@@ -210,7 +218,7 @@ func (s *Server) serveRoute(c *call) {
 	} else {
 		c.list = lp
 	}
-	resp, err := rt.Handler(c)
+	resp, err := rt.Handler(s, c)
 	if err != nil {
 		writeError(c.w, err)
 		return

@@ -24,9 +24,8 @@ type helpEndpoint struct {
 	obj   object // without caller_has_access
 }
 
-func buildHelp(routes []*route, versions *versionTable) *helpData {
-	return &helpData{routes: routes, versions: versions}
-}
+// help is built on first use, once per process.
+var help = &helpData{routes: routes, versions: versions}
 
 func (h *helpData) build() {
 	h.once.Do(func() {

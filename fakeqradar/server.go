@@ -24,7 +24,6 @@ type Server struct {
 	store    *store.Store
 	token    string
 	versions *versionTable
-	routes   []*route
 	handler  http.Handler
 	help     *helpData
 	tls      *tlsMaterial
@@ -49,7 +48,7 @@ func New(opts Options) (*Server, error) {
 	if opts.Profile != ProfileDocumented && opts.Profile != ProfileVendorNote {
 		return nil, fmt.Errorf("fakeqradar: unknown profile %q (want %q or %q)", opts.Profile, ProfileDocumented, ProfileVendorNote)
 	}
-	s := &Server{opts: opts, versions: newVersionTable(), token: opts.Token}
+	s := &Server{opts: opts, versions: versions, help: help, token: opts.Token}
 	if s.token == "" {
 		s.token = newUUID()
 	}
@@ -94,8 +93,6 @@ func New(opts Options) (*Server, error) {
 		st.Close()
 		return nil, fmt.Errorf("fakeqradar: %w", err)
 	}
-	s.routes = s.routeTable()
-	s.help = buildHelp(s.routes, s.versions)
 	s.handler = s.buildHandler()
 	return s, nil
 }

@@ -36,6 +36,9 @@ var versionNames = []string{
 	"24.0", "25.0", "26.0", "27.0",
 }
 
+// versions is the table every Server serves.
+var versions = newVersionTable()
+
 // versionTable is the parsed, immutable table.
 type versionTable struct {
 	all    []*apiVersion

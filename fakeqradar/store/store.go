@@ -27,7 +27,7 @@ import (
 	"strings"
 	"sync"
 
-	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+	sqlite "modernc.org/sqlite" // also the database/sql driver "sqlite"
 )
 
 //go:embed migrations/*.sql
@@ -144,11 +144,70 @@ func Open(path string) (*Store, error) {
 	}
 	db.SetMaxOpenConns(16)
 	s := &Store{db: db, path: path}
+	if memory {
+		// A new in-memory database starts as a copy of a migrated template
+		// (made once per process): cheaper than parsing the schema again.
+		if err := s.restoreTemplate(context.Background()); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: %s: %w", displayPath(path), err)
+		}
+	}
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: %s: %w", displayPath(path), err)
 	}
 	return s, nil
+}
+
+// template is a migrated, empty in-memory database that new in-memory
+// stores copy.
+var template = sync.OnceValues(func() (string, error) {
+	uri := "file:/fakeqradar-template-" + randomName() + "?vfs=memdb"
+	db, err := sql.Open("sqlite", uri)
+	if err != nil {
+		return "", err
+	}
+	// The template lives as long as the process: keep a connection to it.
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	t := &Store{db: db}
+	if err := t.migrate(context.Background()); err != nil {
+		db.Close()
+		return "", err
+	}
+	return uri, nil
+})
+
+type restorer interface {
+	NewRestore(srcURI string) (*sqlite.Backup, error)
+}
+
+func (s *Store) restoreTemplate(ctx context.Context) error {
+	uri, err := template()
+	if err != nil {
+		return err
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		r, ok := dc.(restorer)
+		if !ok {
+			return errors.New("the sqlite driver cannot restore a backup")
+		}
+		b, err := r.NewRestore(uri)
+		if err != nil {
+			return err
+		}
+		if _, err := b.Step(-1); err != nil {
+			b.Finish()
+			return err
+		}
+		return b.Finish()
+	})
 }
 
 func displayPath(p string) string {
