@@ -77,15 +77,9 @@ func (s *Server) updateDeployedUser(c *call) (*response, *apiError) {
 			}
 		}
 	}
-	if e := s.optionalFields(body, codes, &ch); e != nil {
+	updated, e := s.finishUserChange(c, u, body, codes, &ch)
+	if e != nil {
 		return nil, e
-	}
-	if e := s.passwordChange(c, u, body, codes, &ch); e != nil {
-		return nil, e
-	}
-	updated, err := s.store.UpdateUser(c.ctx, id, ch)
-	if err != nil {
-		return nil, errInternal("update the user")
 	}
 	return c.itemResponse(s.userObject(c.version, updated.AsDeployed(), s.opts.NestedRefs || ch.Immediate))
 }

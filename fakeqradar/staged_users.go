@@ -252,17 +252,27 @@ func (s *Server) updateStagedUser(c *call) (*response, *apiError) {
 		}
 		ch.Description = &p
 	}
-	if e := s.optionalFields(body, codes, &ch); e != nil {
+	updated, e := s.finishUserChange(c, u, body, codes, &ch)
+	if e != nil {
 		return nil, e
-	}
-	if e := s.passwordChange(c, u, body, codes, &ch); e != nil {
-		return nil, e
-	}
-	updated, err := s.store.UpdateUser(c.ctx, id, ch)
-	if err != nil {
-		return nil, errInternal("update the user")
 	}
 	return c.itemResponse(s.userObject(c.version, updated, s.opts.NestedRefs))
+}
+
+// finishUserChange adds the fields every user update takes (email, locale,
+// flags, timeout, password) to ch and applies it.
+func (s *Server) finishUserChange(c *call, u store.User, body map[string]any, codes userCodes, ch *store.UserChange) (store.User, *apiError) {
+	if e := s.optionalFields(body, codes, ch); e != nil {
+		return u, e
+	}
+	if e := s.passwordChange(c, u, body, codes, ch); e != nil {
+		return u, e
+	}
+	updated, err := s.store.UpdateUser(c.ctx, u.ID, *ch)
+	if err != nil {
+		return u, errInternal("update the user")
+	}
+	return updated, nil
 }
 
 // checkAccessChange refuses role/profile changes to the default admin and
