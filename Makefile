@@ -5,7 +5,7 @@ GO      ?= go
 ARGS    ?=
 FUZZTIME ?= 30s
 
-.PHONY: run test test-short lint fuzz build clean contract stress
+.PHONY: run test test-short lint fuzz build clean contract stress bench
 
 ## run: start the fake Console (HTTPS on 127.0.0.1:8443; pass flags with ARGS="--http")
 run:
@@ -29,6 +29,14 @@ lint:
 STRESS ?= 60s
 stress:
 	FAKEQRADAR_STRESS_DURATION=$(STRESS) $(GO) test -race -count=1 -run '^TestStress$$' -v -timeout 60m ./fakeqradar/
+
+## bench: performance budgets: the standalone binary against a bare net/http ceiling
+##        (cmd/fakeqradar-bench, ~2 min; its flags with BENCH_ARGS="--skip-scale"),
+##        then the Go benchmarks of ./fakeqradar for BENCHTIME each (default 2s)
+BENCHTIME ?= 2s
+bench:
+	$(GO) run ./cmd/fakeqradar-bench $(BENCH_ARGS)
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 30m ./fakeqradar/
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 fuzz:
