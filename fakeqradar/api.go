@@ -227,6 +227,9 @@ func (s *Server) serveRoute(c *call) {
 		c.w.Header()[k] = v
 	}
 	writeJSON(c.w, resp.Status, resp.Body)
+	if resp.pooled != nil && cap(*resp.pooled) <= 1<<20 {
+		bufPool.Put(resp.pooled)
+	}
 }
 
 // maxHeaderBytes is the largest request header block the API accepts.

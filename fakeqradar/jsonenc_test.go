@@ -44,14 +44,19 @@ func TestAppendUserJSONMatchesUserObject(t *testing.T) {
 			LocaleID: &loc, EnablePopupNotifications: true, AllowSystemAuthenticationFallback: true, LocalOnlyAccount: true,
 			InactivityTimeout: 600000, NotificationFlag: &flag, PasswordCreationTime: &pct},
 		{ID: 3, Username: "ghost-role", UserRoleID: 99, SecurityProfileID: 99},
+		{ID: 4, Username: "staged-change", UserRoleID: 3, SecurityProfileID: 2, Description: &desc, Deployed: true, Pending: true,
+			DUserRoleID: new(int64(2)), DSecurityProfileID: new(int64(1)), DDescription: &email, DTenantID: &tenant},
 	}
 	for _, vname := range []string{"12.0", "13.1", "14.0", "26.0"} {
 		v := s.versions.byName[vname]
 		for _, nested := range []bool{false, true} {
 			for i := range users {
 				want, _ := s.userObject(v, users[i], nested).MarshalJSON()
-				got := s.appendUserJSON(nil, v, &users[i], nested)
+				got := s.appendUserJSON(nil, v, &users[i], false, nested)
 				assert.Equal(t, string(want), string(got), "version %s nested %v user %d", vname, nested, users[i].ID)
+				want, _ = s.userObject(v, users[i].AsDeployed(), nested).MarshalJSON()
+				got = s.appendUserJSON(nil, v, &users[i], true, nested)
+				assert.Equal(t, string(want), string(got), "deployed: version %s nested %v user %d", vname, nested, users[i].ID)
 			}
 		}
 	}

@@ -12,7 +12,19 @@ type rawJSON []byte
 // appendUserJSON writes a user exactly as userObject renders it, without
 // building the object: the hot path of user reads and lists.
 // TestAppendUserJSONMatchesUserObject holds the two together.
-func (s *Server) appendUserJSON(b []byte, v *apiVersion, u *store.User, nested bool) []byte {
+// deployed renders the deployed values of the staged-only fields (as
+// User.AsDeployed), without copying the user.
+func (s *Server) appendUserJSON(b []byte, v *apiVersion, u *store.User, deployed, nested bool) []byte {
+	description, roleID, profileID, tenantID := u.Description, u.UserRoleID, u.SecurityProfileID, u.TenantID
+	if deployed {
+		description, tenantID = u.DDescription, u.DTenantID
+		if u.DUserRoleID != nil {
+			roleID = *u.DUserRoleID
+		}
+		if u.DSecurityProfileID != nil {
+			profileID = *u.DSecurityProfileID
+		}
+	}
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, u.ID, 10)
 	b = append(b, `,"username":`...)
@@ -20,13 +32,13 @@ func (s *Server) appendUserJSON(b []byte, v *apiVersion, u *store.User, nested b
 	b = append(b, `,"email":`...)
 	b = appendOptString(b, u.Email)
 	b = append(b, `,"description":`...)
-	b = appendOptString(b, u.Description)
+	b = appendOptString(b, description)
 	b = append(b, `,"user_role_id":`...)
-	b = strconv.AppendInt(b, u.UserRoleID, 10)
+	b = strconv.AppendInt(b, roleID, 10)
 	b = append(b, `,"security_profile_id":`...)
-	b = strconv.AppendInt(b, u.SecurityProfileID, 10)
+	b = strconv.AppendInt(b, profileID, 10)
 	b = append(b, `,"tenant_id":`...)
-	b = appendOptInt(b, u.TenantID)
+	b = appendOptInt(b, tenantID)
 	b = append(b, `,"locale_id":`...)
 	b = appendOptString(b, u.LocaleID)
 	b = append(b, `,"enable_popup_notifications":`...)
@@ -47,14 +59,14 @@ func (s *Server) appendUserJSON(b []byte, v *apiVersion, u *store.User, nested b
 	}
 	if nested {
 		acc := s.access.Load()
-		if r := acc.roleByID[u.UserRoleID]; r != nil {
+		if r := acc.roleByID[roleID]; r != nil {
 			b = append(b, `,"user_role":{"id":`...)
 			b = strconv.AppendInt(b, r.ID, 10)
 			b = append(b, `,"name":`...)
 			b = appendString(b, r.Name)
 			b = append(b, '}')
 		}
-		if p := acc.profileByID[u.SecurityProfileID]; p != nil {
+		if p := acc.profileByID[profileID]; p != nil {
 			b = append(b, `,"security_profile":{"id":`...)
 			b = strconv.AppendInt(b, p.ID, 10)
 			b = append(b, `,"name":`...)

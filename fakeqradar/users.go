@@ -76,28 +76,31 @@ func (s *Server) listUsers(c *call, q store.UserQuery, deployed bool) (*response
 	}
 	page := c.pager()
 	q.Offset, q.Limit = page.offset, page.limit
+	if c.list.fields == nil {
+		// The hot path: encode each user straight into a pooled buffer,
+		// reading unfiltered pages from the cache without copying them.
+		bp := bufPool.Get().(*[]byte)
+		b := append((*bp)[:0], '[')
+		n := 0
+		total, err := s.store.VisitUsers(c.ctx, q, func(u *store.User) {
+			if n > 0 {
+				b = append(b, ',')
+			}
+			n++
+			b = s.appendUserJSON(b, c.version, u, deployed, s.opts.NestedRefs)
+		})
+		b = append(b, ']')
+		*bp = b
+		if err != nil {
+			bufPool.Put(bp)
+			return nil, errInternal("retrieve the users")
+		}
+		_, _, cr := window(c.rng, total, s.opts.UnrangedPageSize)
+		return &response{Status: 200, Body: rawJSON(b), pooled: bp, Header: http.Header{"Content-Range": []string{cr}}}, nil
+	}
 	users, total, err := s.store.ListUsers(c.ctx, q)
 	if err != nil {
 		return nil, errInternal("retrieve the users")
-	}
-	if c.list.fields == nil {
-		// The hot path: encode straight into one buffer.
-		b := make([]byte, 0, 512*len(users)+2)
-		b = append(b, '[')
-		for i := range users {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			u := &users[i]
-			if deployed {
-				d := u.AsDeployed()
-				u = &d
-			}
-			b = s.appendUserJSON(b, c.version, u, s.opts.NestedRefs)
-		}
-		b = append(b, ']')
-		_, _, cr := window(c.rng, total, s.opts.UnrangedPageSize)
-		return &response{Status: 200, Body: rawJSON(b), Header: http.Header{"Content-Range": []string{cr}}}, nil
 	}
 	items := make([]object, len(users))
 	for i, u := range users {
@@ -122,11 +125,12 @@ func (s *Server) getDeployedUser(c *call) (*response, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	d := u.AsDeployed()
 	if c.list.fields == nil {
-		return ok(rawJSON(s.appendUserJSON(make([]byte, 0, 512), c.version, &d, s.opts.NestedRefs))), nil
+		bp := bufPool.Get().(*[]byte)
+		*bp = s.appendUserJSON((*bp)[:0], c.version, &u, true, s.opts.NestedRefs)
+		return &response{Status: 200, Body: rawJSON(*bp), pooled: bp}, nil
 	}
-	return c.itemResponse(s.userObject(c.version, d, s.opts.NestedRefs))
+	return c.itemResponse(s.userObject(c.version, u.AsDeployed(), s.opts.NestedRefs))
 }
 
 // deployedUser loads a user that exists in the deployed configuration.

@@ -99,12 +99,19 @@ type response struct {
 	Status int
 	Body   any
 	Header http.Header
+	// pooled is the bufPool buffer Body (a rawJSON) lives in; it goes back
+	// to the pool once written.
+	pooled *[]byte
 }
 
 func ok(body any) *response { return &response{Status: http.StatusOK, Body: body} }
 
 // writeJSON writes status, headers and body as JSON.
 func writeJSON(w http.ResponseWriter, status int, body any) {
+	if raw, isRaw := body.(rawJSON); isRaw {
+		writeRaw(w, status, raw)
+		return
+	}
 	bp := bufPool.Get().(*[]byte)
 	b := appendJSON((*bp)[:0], body)
 	h := w.Header()
@@ -119,6 +126,14 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 }
 
 var contentTypeJSON = []string{jsonContentType}
+
+func writeRaw(w http.ResponseWriter, status int, b []byte) {
+	h := w.Header()
+	h["Content-Type"] = contentTypeJSON
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
 
 func envelope(e *apiError) object {
 	details := e.Details

@@ -173,6 +173,39 @@ func (s *Store) ListUsers(ctx context.Context, q UserQuery) ([]User, int, error)
 	return out, total, nil
 }
 
+// VisitUsers calls fn for each user of the window q selects, in order, and
+// returns the total that match. Unfiltered lists are read from the cache
+// under its read lock, without copying: fn must not keep u or call the
+// Store.
+func (s *Store) VisitUsers(ctx context.Context, q UserQuery, fn func(u *User)) (int, error) {
+	if q.Where != "" || q.OrderBy != "" {
+		users, total, err := s.ListUsers(ctx, q)
+		for i := range users {
+			fn(&users[i])
+		}
+		return total, err
+	}
+	var total int
+	err := s.readCache(ctx, func(c *userCache) {
+		ids := c.all
+		if q.DeployedOnly {
+			ids = c.deployed
+		}
+		total = len(ids)
+		if q.Offset >= total || q.Limit == 0 {
+			return
+		}
+		end := total
+		if q.Limit > 0 && q.Offset+q.Limit < total {
+			end = q.Offset + q.Limit
+		}
+		for _, id := range ids[q.Offset:end] {
+			fn(c.byID[id])
+		}
+	})
+	return total, err
+}
+
 // listCached serves an unfiltered list in id order from the cache.
 func (s *Store) listCached(ctx context.Context, q UserQuery) ([]User, int, error) {
 	var out []User
