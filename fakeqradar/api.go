@@ -182,9 +182,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, api http.Handl
 		writeError(w, errInternal("complete pending tasks"))
 		return
 	}
-	r2 := r.Clone(context.WithValue(r.Context(), callKey{}, c))
-	r2.URL.Path = "/api" + c.rel
-	r2.URL.RawPath = ""
+	// A shallow copy: the request is ours, its headers are not changed.
+	r2 := r.WithContext(context.WithValue(r.Context(), callKey{}, c))
+	if p := "/api" + c.rel; p != r.URL.Path {
+		u := *r.URL
+		u.Path, u.RawPath = p, ""
+		r2.URL = &u
+	}
 	api.ServeHTTP(w, r2)
 }
 
