@@ -32,11 +32,13 @@ stress:
 
 ## bench: performance budgets: the standalone binary against a bare net/http ceiling
 ##        (cmd/fakeqradar-bench, ~2 min; its flags with BENCH_ARGS="--skip-scale"),
-##        then the Go benchmarks of ./fakeqradar for BENCHTIME each (default 2s)
+##        then the Go benchmarks of ./fakeqradar for BENCHTIME each (default 2s) and the
+##        contract suite's wall time
 BENCHTIME ?= 2s
 bench:
 	$(GO) run ./cmd/fakeqradar-bench $(BENCH_ARGS)
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 30m ./fakeqradar/
+	$(GO) test -run '^$$' -bench ContractSuite -benchtime 3x ./features/
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 fuzz:

@@ -3,6 +3,7 @@ package features_test
 import (
 	"context"
 	"flag"
+	"io"
 	"os"
 	"testing"
 
@@ -51,4 +52,29 @@ func TestFeatures(t *testing.T) {
 	if err := suite.SweepError(); err != nil {
 		t.Errorf("final sweep: %v", err)
 	}
+}
+
+// BenchmarkContractSuite times the whole suite against in-process fakes
+// (budget: 15 s on 2 cores), with the fake's real password hashing cost.
+func BenchmarkContractSuite(b *testing.B) {
+	if os.Getenv(steps.EnvURL) != "" {
+		b.Skip("times the in-process suite only")
+	}
+	defer func(n int) { store.PasswordIterations = n }(store.PasswordIterations)
+	store.PasswordIterations = 20000
+	for b.Loop() {
+		cfg, err := steps.ConfigFromEnv(func(string) string { return "" })
+		if err != nil {
+			b.Fatal(err)
+		}
+		suite, err := steps.New(context.Background(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		o := godog.Options{Format: "progress", Strict: true, Output: io.Discard}
+		if status := suite.TestSuite(o).Run(); status != 0 {
+			b.Fatalf("the contract suite failed (status %d)", status)
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/suite")
 }
