@@ -32,6 +32,12 @@ func runScript(t *testing.T, args ...string) (status int, reports string, stdout
 	cmd := exec.CommandContext(ctx, "bash", append([]string{filepath.Join(root, "scripts", "contract-against.sh"), "--no-colors"}, args...)...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "REPORTS_DIR="+reports)
+	if raceEnabled {
+		// Build the binaries the way this test was built, so that the go
+		// command reuses the packages it already compiled (modernc's SQLite
+		// takes minutes to compile from scratch on a small machine).
+		cmd.Env = append(cmd.Env, "GOFLAGS=-race")
+	}
 	stdout, stderr = &bytes.Buffer{}, &bytes.Buffer{}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	err = cmd.Run()
