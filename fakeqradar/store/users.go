@@ -208,27 +208,8 @@ func (s *Store) VisitUsers(ctx context.Context, q UserQuery, fn func(u *User)) (
 
 // listCached serves an unfiltered list in id order from the cache.
 func (s *Store) listCached(ctx context.Context, q UserQuery) ([]User, int, error) {
-	var out []User
-	var total int
-	err := s.readCache(ctx, func(c *userCache) {
-		ids := c.all
-		if q.DeployedOnly {
-			ids = c.deployed
-		}
-		total = len(ids)
-		out = []User{}
-		if q.Offset >= total || q.Limit == 0 {
-			return
-		}
-		end := total
-		if q.Limit > 0 && q.Offset+q.Limit < total {
-			end = q.Offset + q.Limit
-		}
-		out = make([]User, 0, end-q.Offset)
-		for _, id := range ids[q.Offset:end] {
-			out = append(out, *c.byID[id])
-		}
-	})
+	out := []User{}
+	total, err := s.VisitUsers(ctx, q, func(u *User) { out = append(out, *u) })
 	return out, total, err
 }
 
