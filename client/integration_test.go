@@ -74,6 +74,18 @@ var surfaces = []surface{
 
 func (s surface) vendorNote() bool { return s.profile == fakeqradar.ProfileVendorNote }
 
+// forEachSurface runs test in parallel once per surface, each time against a
+// new fake Console with the surface's profile.
+func forEachSurface(t *testing.T, test func(t *testing.T, sf surface, con *console)) {
+	t.Parallel()
+	for _, sf := range surfaces {
+		t.Run(sf.name, func(t *testing.T) {
+			t.Parallel()
+			test(t, sf, startConsole(t, fakeqradar.Options{Profile: sf.profile}))
+		})
+	}
+}
+
 // console is a fake Console for one test, with a log of the requests it answered.
 type console struct {
 	*fakeqradar.TestServer
@@ -200,232 +212,217 @@ func provision(t *testing.T, c *client.Client, username, role, profile string) *
 // --- services ---
 
 func TestIntegration_Users(t *testing.T) {
-	t.Parallel()
-	for _, sf := range surfaces {
-		t.Run(sf.name, func(t *testing.T) {
-			t.Parallel()
-			con := startConsole(t, fakeqradar.Options{Profile: sf.profile})
-			c := con.connect(t, sf.opts...)
-			ctx := context.Background()
+	forEachSurface(t, func(t *testing.T, sf surface, con *console) {
+		c := con.connect(t, sf.opts...)
+		ctx := context.Background()
 
-			users, err := client.Collect(c.Users.List(ctx, nil))
-			require.NoError(t, err)
-			assert.Equal(t, []string{"admin", "jdoe"}, usernames(users))
+		users, err := client.Collect(c.Users.List(ctx, nil))
+		require.NoError(t, err)
+		assert.Equal(t, []string{"admin", "jdoe"}, usernames(users))
 
-			page, resp, err := c.Users.ListPage(ctx, 1, &client.ListOptions{PageSize: 1})
-			require.NoError(t, err)
-			assert.Equal(t, []string{"jdoe"}, usernames(page))
-			assert.Equal(t, http.StatusOK, resp.StatusCode)
-			assert.Equal(t, &client.ContentRange{First: 1, Last: 1, Total: 2}, resp.ContentRange)
+		page, resp, err := c.Users.ListPage(ctx, 1, &client.ListOptions{PageSize: 1})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"jdoe"}, usernames(page))
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Equal(t, &client.ContentRange{First: 1, Last: 1, Total: 2}, resp.ContentRange)
 
-			u, err := c.Users.Get(ctx, jdoeID)
-			require.NoError(t, err)
-			assert.Equal(t, int64(jdoeID), u.ID)
-			assert.Equal(t, "jdoe", u.Username)
-			assert.Equal(t, "jdoe@example.com", u.Email)
-			assert.Equal(t, "John Doe", u.Description)
-			assert.Equal(t, int64(roleAnalyst), u.UserRoleID)
-			assert.Equal(t, int64(profileDefault), u.SecurityProfileID)
-			assert.Nil(t, u.TenantID)
-			assert.Equal(t, "en_US", u.LocaleID)
-			assert.Equal(t, fakeStart.UnixMilli(), u.PasswordCreationTime.Time().UnixMilli())
-			if sf.vendorNote() {
-				assert.Equal(t, &client.Ref{ID: roleAnalyst, Name: "Analyst"}, u.UserRole)
-				assert.Equal(t, &client.Ref{ID: profileDefault, Name: "Default"}, u.SecurityProfile)
-			} else {
-				assert.Nil(t, u.UserRole)
-				assert.Nil(t, u.SecurityProfile)
-			}
+		u, err := c.Users.Get(ctx, jdoeID)
+		require.NoError(t, err)
+		assert.Equal(t, int64(jdoeID), u.ID)
+		assert.Equal(t, "jdoe", u.Username)
+		assert.Equal(t, "jdoe@example.com", u.Email)
+		assert.Equal(t, "John Doe", u.Description)
+		assert.Equal(t, int64(roleAnalyst), u.UserRoleID)
+		assert.Equal(t, int64(profileDefault), u.SecurityProfileID)
+		assert.Nil(t, u.TenantID)
+		assert.Equal(t, "en_US", u.LocaleID)
+		assert.Equal(t, fakeStart.UnixMilli(), u.PasswordCreationTime.Time().UnixMilli())
+		if sf.vendorNote() {
+			assert.Equal(t, &client.Ref{ID: roleAnalyst, Name: "Analyst"}, u.UserRole)
+			assert.Equal(t, &client.Ref{ID: profileDefault, Name: "Default"}, u.SecurityProfile)
+		} else {
+			assert.Nil(t, u.UserRole)
+			assert.Nil(t, u.SecurityProfile)
+		}
 
-			upd, err := c.Users.Update(ctx, jdoeID, client.UserUpdate{
-				Email: new("john.doe@example.com"), LocaleID: new("de_DE"), EnablePopupNotifications: new(true),
-				InactivityTimeout: new(int64(30 * time.Minute / time.Millisecond)), Password: new("Jdoe-N3w-Passw0rd!"),
-			})
-			require.NoError(t, err)
-			assert.Equal(t, "john.doe@example.com", upd.Email)
-			assert.Equal(t, "de_DE", upd.LocaleID)
-			assert.True(t, upd.EnablePopupNotifications)
-			assert.Equal(t, int64(1800000), upd.InactivityTimeout)
-			again, err := c.Users.Get(ctx, jdoeID)
-			require.NoError(t, err)
-			assert.Equal(t, upd, again, "the update is deployed at once")
-			asJdoe := con.connectAs(t, client.WithBasicAuth("jdoe", "Jdoe-N3w-Passw0rd!"))
-			self, err := client.Collect(asJdoe.Users.List(ctx, nil))
-			require.NoError(t, err, "the new password works")
-			assert.Equal(t, []string{"jdoe"}, usernames(self), "a non-administrator sees only itself")
-
-			found, err := c.Users.ByUsername(ctx, "jdoe")
-			require.NoError(t, err)
-			assert.Equal(t, int64(jdoeID), found.ID)
-
-			_, err = c.Users.ByUsername(ctx, "ghost")
-			require.ErrorIs(t, err, client.ErrNotFound)
-			var nf *client.NameNotFoundError
-			require.ErrorAs(t, err, &nf)
-			assert.Equal(t, "user", nf.Kind)
-
-			_, err = c.Users.Get(ctx, 424242)
-			require.ErrorIs(t, err, client.ErrNotFound)
-			assert.Equal(t, 38310001, apiError(t, err).Code)
-			_, err = c.Users.Update(ctx, 424242, client.UserUpdate{Email: new("x@example.com")})
-			require.ErrorIs(t, err, client.ErrNotFound)
-			assert.Equal(t, 38311001, apiError(t, err).Code)
-
-			if !sf.vendorNote() {
-				_, err = c.Users.Create(ctx, client.UserCreate{Username: "x"})
-				require.ErrorIs(t, err, client.ErrVendorNoteOnly)
-				_, err = c.Users.Delete(ctx, jdoeID)
-				require.ErrorIs(t, err, client.ErrVendorNoteOnly)
-				reqs := con.requests(t, c)
-				assert.Zero(t, count(reqs, "POST /api/config/access/users"), "nothing was sent")
-				assert.Zero(t, count(reqs, "DELETE /api/config/access/users/1001"), "nothing was sent")
-			}
+		upd, err := c.Users.Update(ctx, jdoeID, client.UserUpdate{
+			Email: new("john.doe@example.com"), LocaleID: new("de_DE"), EnablePopupNotifications: new(true),
+			InactivityTimeout: new(int64(30 * time.Minute / time.Millisecond)), Password: new("Jdoe-N3w-Passw0rd!"),
 		})
-	}
+		require.NoError(t, err)
+		assert.Equal(t, "john.doe@example.com", upd.Email)
+		assert.Equal(t, "de_DE", upd.LocaleID)
+		assert.True(t, upd.EnablePopupNotifications)
+		assert.Equal(t, int64(1800000), upd.InactivityTimeout)
+		again, err := c.Users.Get(ctx, jdoeID)
+		require.NoError(t, err)
+		assert.Equal(t, upd, again, "the update is deployed at once")
+		asJdoe := con.connectAs(t, client.WithBasicAuth("jdoe", "Jdoe-N3w-Passw0rd!"))
+		self, err := client.Collect(asJdoe.Users.List(ctx, nil))
+		require.NoError(t, err, "the new password works")
+		assert.Equal(t, []string{"jdoe"}, usernames(self), "a non-administrator sees only itself")
+
+		found, err := c.Users.ByUsername(ctx, "jdoe")
+		require.NoError(t, err)
+		assert.Equal(t, int64(jdoeID), found.ID)
+
+		_, err = c.Users.ByUsername(ctx, "ghost")
+		require.ErrorIs(t, err, client.ErrNotFound)
+		var nf *client.NameNotFoundError
+		require.ErrorAs(t, err, &nf)
+		assert.Equal(t, "user", nf.Kind)
+
+		_, err = c.Users.Get(ctx, 424242)
+		require.ErrorIs(t, err, client.ErrNotFound)
+		assert.Equal(t, 38310001, apiError(t, err).Code)
+		_, err = c.Users.Update(ctx, 424242, client.UserUpdate{Email: new("x@example.com")})
+		require.ErrorIs(t, err, client.ErrNotFound)
+		assert.Equal(t, 38311001, apiError(t, err).Code)
+
+		if !sf.vendorNote() {
+			_, err = c.Users.Create(ctx, client.UserCreate{Username: "x"})
+			require.ErrorIs(t, err, client.ErrVendorNoteOnly)
+			_, err = c.Users.Delete(ctx, jdoeID)
+			require.ErrorIs(t, err, client.ErrVendorNoteOnly)
+			reqs := con.requests(t, c)
+			assert.Zero(t, count(reqs, "POST /api/config/access/users"), "nothing was sent")
+			assert.Zero(t, count(reqs, "DELETE /api/config/access/users/1001"), "nothing was sent")
+		}
+	})
 }
 
 func TestIntegration_StagedUsers(t *testing.T) {
-	t.Parallel()
-	for _, sf := range surfaces {
-		t.Run(sf.name, func(t *testing.T) {
-			t.Parallel()
-			con := startConsole(t, fakeqradar.Options{Profile: sf.profile})
-			c := con.connect(t, sf.opts...)
-			ctx := context.Background()
+	forEachSurface(t, func(t *testing.T, sf surface, con *console) {
+		c := con.connect(t, sf.opts...)
+		ctx := context.Background()
 
-			created, err := c.StagedUsers.Create(ctx, client.StagedUserCreate{
-				Username: "asmith", UserRoleID: roleReader, SecurityProfileID: profileDefault,
-				Email: "asmith@example.com", Password: "Asmith-Passw0rd!", Description: "Ann Smith", LocaleID: "en_GB",
-			})
-			require.NoError(t, err)
-			assert.NotZero(t, created.ID)
-			assert.Equal(t, "asmith", created.Username)
-			assert.Equal(t, int64(roleReader), created.UserRoleID)
-			assert.Equal(t, "Ann Smith", created.Description)
-			assert.Equal(t, "en_GB", created.LocaleID)
-
-			got, err := c.StagedUsers.Get(ctx, created.ID)
-			require.NoError(t, err)
-			assert.Equal(t, created, got)
-			byName, err := c.StagedUsers.ByUsername(ctx, "asmith")
-			require.NoError(t, err)
-			assert.Equal(t, created.ID, byName.ID)
-			staged, err := client.Collect(c.StagedUsers.List(ctx, nil))
-			require.NoError(t, err)
-			assert.Equal(t, []string{"admin", "jdoe", "asmith"}, usernames(staged))
-			page, resp, err := c.StagedUsers.ListPage(ctx, 2, &client.ListOptions{PageSize: 2})
-			require.NoError(t, err)
-			assert.Equal(t, []string{"asmith"}, usernames(page))
-			assert.Equal(t, &client.ContentRange{First: 2, Last: 2, Total: 3}, resp.ContentRange)
-
-			_, err = c.Users.Get(ctx, created.ID)
-			require.ErrorIs(t, err, client.ErrNotFound, "a staged user is not deployed before a deploy")
-
-			_, err = c.Deploy.StartAndWait(ctx, client.DeployIncremental, nil)
-			require.NoError(t, err)
-			deployed, err := c.Users.Get(ctx, created.ID)
-			require.NoError(t, err)
-			assert.Equal(t, int64(roleReader), deployed.UserRoleID)
-
-			// The role is staged until the next deploy; the email applies at once.
-			upd, err := c.StagedUsers.Update(ctx, created.ID, client.StagedUserUpdate{
-				UserRoleID: new(int64(roleAnalyst)), Email: new("ann.smith@example.com"),
-			})
-			require.NoError(t, err)
-			assert.Equal(t, int64(roleAnalyst), upd.UserRoleID)
-			assert.Equal(t, "ann.smith@example.com", upd.Email)
-			deployed, err = c.Users.Get(ctx, created.ID)
-			require.NoError(t, err)
-			assert.Equal(t, int64(roleReader), deployed.UserRoleID, "not deployed yet")
-			assert.Equal(t, "ann.smith@example.com", deployed.Email)
-			_, err = c.Deploy.StartAndWait(ctx, client.DeployIncremental, nil)
-			require.NoError(t, err)
-			deployed, err = c.Users.Get(ctx, created.ID)
-			require.NoError(t, err)
-			assert.Equal(t, int64(roleAnalyst), deployed.UserRoleID, "deployed")
-
-			task, err := c.StagedUsers.Delete(ctx, created.ID)
-			require.NoError(t, err)
-			assert.Equal(t, client.TaskQueued, task.Status)
-			assert.NotZero(t, task.ID)
-			assert.Zero(t, task.TaskID, "the documented task carries id, not task_id")
-			assert.Equal(t, task.ID, task.PollID())
-			assert.Equal(t, adminServiceLabel, task.CreatedBy)
-			assert.Nil(t, task.Started)
-			assert.Nil(t, task.Completed)
-			_, err = c.StagedUsers.Get(ctx, created.ID)
-			require.NoError(t, err, "the user exists until the task completes")
-			done, err := c.Tasks.WaitUserDeleteTask(ctx, task.PollID(), nil)
-			require.NoError(t, err)
-			assert.Equal(t, client.TaskCompleted, done.Status)
-			_, err = c.StagedUsers.Get(ctx, created.ID)
-			require.ErrorIs(t, err, client.ErrNotFound)
-			assert.Equal(t, 38301001, apiError(t, err).Code)
-			_, err = c.Users.Get(ctx, created.ID)
-			require.ErrorIs(t, err, client.ErrNotFound)
-
-			_, err = c.StagedUsers.Update(ctx, created.ID, client.StagedUserUpdate{Email: new("x@example.com")})
-			require.ErrorIs(t, err, client.ErrNotFound)
-			assert.Equal(t, 38303001, apiError(t, err).Code)
-			_, err = c.StagedUsers.Delete(ctx, created.ID)
-			require.ErrorIs(t, err, client.ErrNotFound)
-			assert.Equal(t, 1002, apiError(t, err).Code)
+		created, err := c.StagedUsers.Create(ctx, client.StagedUserCreate{
+			Username: "asmith", UserRoleID: roleReader, SecurityProfileID: profileDefault,
+			Email: "asmith@example.com", Password: "Asmith-Passw0rd!", Description: "Ann Smith", LocaleID: "en_GB",
 		})
-	}
+		require.NoError(t, err)
+		assert.NotZero(t, created.ID)
+		assert.Equal(t, "asmith", created.Username)
+		assert.Equal(t, int64(roleReader), created.UserRoleID)
+		assert.Equal(t, "Ann Smith", created.Description)
+		assert.Equal(t, "en_GB", created.LocaleID)
+
+		got, err := c.StagedUsers.Get(ctx, created.ID)
+		require.NoError(t, err)
+		assert.Equal(t, created, got)
+		byName, err := c.StagedUsers.ByUsername(ctx, "asmith")
+		require.NoError(t, err)
+		assert.Equal(t, created.ID, byName.ID)
+		staged, err := client.Collect(c.StagedUsers.List(ctx, nil))
+		require.NoError(t, err)
+		assert.Equal(t, []string{"admin", "jdoe", "asmith"}, usernames(staged))
+		page, resp, err := c.StagedUsers.ListPage(ctx, 2, &client.ListOptions{PageSize: 2})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"asmith"}, usernames(page))
+		assert.Equal(t, &client.ContentRange{First: 2, Last: 2, Total: 3}, resp.ContentRange)
+
+		_, err = c.Users.Get(ctx, created.ID)
+		require.ErrorIs(t, err, client.ErrNotFound, "a staged user is not deployed before a deploy")
+
+		_, err = c.Deploy.StartAndWait(ctx, client.DeployIncremental, nil)
+		require.NoError(t, err)
+		deployed, err := c.Users.Get(ctx, created.ID)
+		require.NoError(t, err)
+		assert.Equal(t, int64(roleReader), deployed.UserRoleID)
+
+		// The role is staged until the next deploy; the email applies at once.
+		upd, err := c.StagedUsers.Update(ctx, created.ID, client.StagedUserUpdate{
+			UserRoleID: new(int64(roleAnalyst)), Email: new("ann.smith@example.com"),
+		})
+		require.NoError(t, err)
+		assert.Equal(t, int64(roleAnalyst), upd.UserRoleID)
+		assert.Equal(t, "ann.smith@example.com", upd.Email)
+		deployed, err = c.Users.Get(ctx, created.ID)
+		require.NoError(t, err)
+		assert.Equal(t, int64(roleReader), deployed.UserRoleID, "not deployed yet")
+		assert.Equal(t, "ann.smith@example.com", deployed.Email)
+		_, err = c.Deploy.StartAndWait(ctx, client.DeployIncremental, nil)
+		require.NoError(t, err)
+		deployed, err = c.Users.Get(ctx, created.ID)
+		require.NoError(t, err)
+		assert.Equal(t, int64(roleAnalyst), deployed.UserRoleID, "deployed")
+
+		task, err := c.StagedUsers.Delete(ctx, created.ID)
+		require.NoError(t, err)
+		assert.Equal(t, client.TaskQueued, task.Status)
+		assert.NotZero(t, task.ID)
+		assert.Zero(t, task.TaskID, "the documented task carries id, not task_id")
+		assert.Equal(t, task.ID, task.PollID())
+		assert.Equal(t, adminServiceLabel, task.CreatedBy)
+		assert.Nil(t, task.Started)
+		assert.Nil(t, task.Completed)
+		_, err = c.StagedUsers.Get(ctx, created.ID)
+		require.NoError(t, err, "the user exists until the task completes")
+		done, err := c.Tasks.WaitUserDeleteTask(ctx, task.PollID(), nil)
+		require.NoError(t, err)
+		assert.Equal(t, client.TaskCompleted, done.Status)
+		_, err = c.StagedUsers.Get(ctx, created.ID)
+		require.ErrorIs(t, err, client.ErrNotFound)
+		assert.Equal(t, 38301001, apiError(t, err).Code)
+		_, err = c.Users.Get(ctx, created.ID)
+		require.ErrorIs(t, err, client.ErrNotFound)
+
+		_, err = c.StagedUsers.Update(ctx, created.ID, client.StagedUserUpdate{Email: new("x@example.com")})
+		require.ErrorIs(t, err, client.ErrNotFound)
+		assert.Equal(t, 38303001, apiError(t, err).Code)
+		_, err = c.StagedUsers.Delete(ctx, created.ID)
+		require.ErrorIs(t, err, client.ErrNotFound)
+		assert.Equal(t, 1002, apiError(t, err).Code)
+	})
 }
 
 func TestIntegration_Roles(t *testing.T) {
-	t.Parallel()
-	for _, sf := range surfaces {
-		t.Run(sf.name, func(t *testing.T) {
-			t.Parallel()
-			con := startConsole(t, fakeqradar.Options{Profile: sf.profile})
-			c := con.connect(t, sf.opts...)
-			ctx := context.Background()
+	forEachSurface(t, func(t *testing.T, sf surface, con *console) {
+		c := con.connect(t, sf.opts...)
+		ctx := context.Background()
 
-			roles, err := client.Collect(c.Roles.List(ctx, nil))
-			require.NoError(t, err)
-			require.Len(t, roles, 3)
-			var names []string
-			for _, r := range roles {
-				names = append(names, r.Name)
-			}
-			assert.Equal(t, []string{"Admin", "Analyst", "Reader"}, names)
-			assert.Equal(t, int64(roleReader), roles[2].ID)
-			assert.Equal(t, []client.Capability{{ApplicationID: 25, Name: "EventViewer", Description: "Log Activity"}}, roles[2].Capabilities)
+		roles, err := client.Collect(c.Roles.List(ctx, nil))
+		require.NoError(t, err)
+		require.Len(t, roles, 3)
+		var names []string
+		for _, r := range roles {
+			names = append(names, r.Name)
+		}
+		assert.Equal(t, []string{"Admin", "Analyst", "Reader"}, names)
+		assert.Equal(t, int64(roleReader), roles[2].ID)
+		assert.Equal(t, []client.Capability{{ApplicationID: 25, Name: "EventViewer", Description: "Log Activity"}}, roles[2].Capabilities)
 
-			page, resp, err := c.Roles.ListPage(ctx, 1, &client.ListOptions{PageSize: 1})
-			require.NoError(t, err)
-			require.Len(t, page, 1)
-			assert.Equal(t, "Analyst", page[0].Name)
-			assert.Equal(t, &client.ContentRange{First: 1, Last: 1, Total: 3}, resp.ContentRange)
+		page, resp, err := c.Roles.ListPage(ctx, 1, &client.ListOptions{PageSize: 1})
+		require.NoError(t, err)
+		require.Len(t, page, 1)
+		assert.Equal(t, "Analyst", page[0].Name)
+		assert.Equal(t, &client.ContentRange{First: 1, Last: 1, Total: 3}, resp.ContentRange)
 
-			r, err := c.Roles.Get(ctx, roleAnalyst)
-			require.NoError(t, err)
-			assert.Equal(t, "Analyst", r.Name)
-			assert.Len(t, r.Capabilities, 3)
-			_, err = c.Roles.Get(ctx, 99)
-			require.ErrorIs(t, err, client.ErrNotFound)
-			assert.Equal(t, 38341001, apiError(t, err).Code)
+		r, err := c.Roles.Get(ctx, roleAnalyst)
+		require.NoError(t, err)
+		assert.Equal(t, "Analyst", r.Name)
+		assert.Len(t, r.Capabilities, 3)
+		_, err = c.Roles.Get(ctx, 99)
+		require.ErrorIs(t, err, client.ErrNotFound)
+		assert.Equal(t, 38341001, apiError(t, err).Code)
 
-			byName, err := c.Roles.ByName(ctx, "Reader")
-			require.NoError(t, err)
-			assert.Equal(t, int64(roleReader), byName.ID)
-			_, err = c.Roles.ByName(ctx, "Root")
-			require.ErrorIs(t, err, client.ErrNotFound)
-			assert.EqualError(t, err, `qradar: user role "Root" not found; available: "Admin", "Analyst", "Reader"`)
+		byName, err := c.Roles.ByName(ctx, "Reader")
+		require.NoError(t, err)
+		assert.Equal(t, int64(roleReader), byName.ID)
+		_, err = c.Roles.ByName(ctx, "Root")
+		require.ErrorIs(t, err, client.ErrNotFound)
+		assert.EqualError(t, err, `qradar: user role "Root" not found; available: "Admin", "Analyst", "Reader"`)
 
-			path := "/api/config/access/user_roles"
-			other := "/api/config/access/roles"
-			if sf.vendorNote() {
-				path, other = other, path
-			}
-			reqs := con.requests(t, c)
-			assert.Contains(t, reqs, "GET "+path)
-			assert.Contains(t, reqs, "GET "+path+"/2")
-			assert.NotContains(t, reqs, "GET "+other)
-		})
-	}
+		path := "/api/config/access/user_roles"
+		other := "/api/config/access/roles"
+		if sf.vendorNote() {
+			path, other = other, path
+		}
+		reqs := con.requests(t, c)
+		assert.Contains(t, reqs, "GET "+path)
+		assert.Contains(t, reqs, "GET "+path+"/2")
+		assert.NotContains(t, reqs, "GET "+other)
+	})
 }
 
 func TestIntegration_SecurityProfiles(t *testing.T) {
@@ -557,94 +554,89 @@ func TestIntegration_AuthorizedServices(t *testing.T) {
 }
 
 func TestIntegration_TasksAndDelete(t *testing.T) {
-	t.Parallel()
-	for _, sf := range surfaces {
-		t.Run(sf.name, func(t *testing.T) {
-			t.Parallel()
-			con := startConsole(t, fakeqradar.Options{Profile: sf.profile})
-			c := con.connect(t, sf.opts...)
-			ctx := context.Background()
-			u := provision(t, c, "tdel", "Reader", "Default")
+	forEachSurface(t, func(t *testing.T, sf surface, con *console) {
+		c := con.connect(t, sf.opts...)
+		ctx := context.Background()
+		u := provision(t, c, "tdel", "Reader", "Default")
 
-			del := c.StagedUsers.Delete
-			if sf.vendorNote() {
-				del = c.Users.Delete
-			}
-			task, err := del(ctx, u.ID)
-			require.NoError(t, err)
-			assert.Equal(t, client.TaskQueued, task.Status)
-			if sf.vendorNote() {
-				assert.Equal(t, task.ID, task.TaskID, "the vendor note's task carries task_id")
-			}
+		del := c.StagedUsers.Delete
+		if sf.vendorNote() {
+			del = c.Users.Delete
+		}
+		task, err := del(ctx, u.ID)
+		require.NoError(t, err)
+		assert.Equal(t, client.TaskQueued, task.Status)
+		if sf.vendorNote() {
+			assert.Equal(t, task.ID, task.TaskID, "the vendor note's task carries task_id")
+		}
 
-			got, err := c.Tasks.GetUserDeleteTask(ctx, task.PollID())
-			require.NoError(t, err)
-			assert.Equal(t, client.TaskQueued, got.Status)
-			assert.Equal(t, task.ID, got.ID)
+		got, err := c.Tasks.GetUserDeleteTask(ctx, task.PollID())
+		require.NoError(t, err)
+		assert.Equal(t, client.TaskQueued, got.Status)
+		assert.Equal(t, task.ID, got.ID)
 
-			var events []client.PollEvent
-			done, err := c.Tasks.WaitUserDeleteTask(ctx, task.PollID(), &client.WaitOptions{
-				Progress: func(e client.PollEvent) { events = append(events, e) },
-			})
-			require.NoError(t, err)
-			assert.Equal(t, client.TaskCompleted, done.Status)
-			require.NotNil(t, done.Started)
-			require.NotNil(t, done.Completed)
-			assert.Equal(t, int64(5000), int64(*done.Completed-done.Created), "the fake's default task duration")
-
-			// QUEUED for the first second, PROCESSING until 5 s, then COMPLETED;
-			// the waits (250 ms, 500 ms, 1 s, 2 s, 4 s, +jitter) see all three.
-			var statuses []string
-			for i, e := range events {
-				statuses = append(statuses, e.Status)
-				assert.Equal(t, "user delete task", e.Kind)
-				assert.Equal(t, task.PollID(), e.ID)
-				assert.Equal(t, i+1, e.Attempt)
-				assert.Equal(t, i == len(events)-1, e.Done)
-				if i > 0 {
-					assert.Greater(t, e.Elapsed, events[i-1].Elapsed)
-				}
-			}
-			require.NotEmpty(t, events)
-			assert.GreaterOrEqual(t, events[0].Elapsed, client.MinPollInterval)
-			assert.Equal(t, "QUEUED", statuses[0], statuses)
-			assert.Contains(t, statuses, "PROCESSING")
-			assert.Equal(t, "COMPLETED", statuses[len(statuses)-1])
-			assert.True(t, slices.IsSortedFunc(statuses, func(a, b string) int {
-				order := map[string]int{"QUEUED": 0, "PROCESSING": 1, "COMPLETED": 2}
-				return order[a] - order[b]
-			}), statuses)
-
-			_, err = c.Users.Get(ctx, u.ID)
-			require.ErrorIs(t, err, client.ErrNotFound, "gone once the task completed")
-			_, err = del(ctx, u.ID)
-			require.ErrorIs(t, err, client.ErrNotFound)
-			_, err = c.Tasks.GetUserDeleteTask(ctx, 424242)
-			require.ErrorIs(t, err, client.ErrNotFound)
-
-			// A task that fails leaves the user in place.
-			v := provision(t, c, "tkeep", "Reader", "Default")
-			require.NoError(t, con.SetDeleteTaskOutcome("EXCEPTION"))
-			task, err = del(ctx, v.ID)
-			require.NoError(t, err)
-			failed, err := c.Tasks.WaitUserDeleteTask(ctx, task.PollID(), nil)
-			require.ErrorIs(t, err, client.ErrTaskFailed)
-			var te *client.TaskError
-			require.ErrorAs(t, err, &te)
-			assert.Equal(t, client.TaskException, te.Task.Status)
-			assert.Equal(t, client.TaskException, failed.Status)
-			_, err = c.Users.Get(ctx, v.ID)
-			require.NoError(t, err)
-
-			var path string
-			if sf.vendorNote() {
-				path = "/api/config/access/users/delete_tasks/"
-			} else {
-				path = "/api/staged_config/access/user_delete_tasks/"
-			}
-			assert.Contains(t, con.requests(t, c), "GET "+path+itoa64(task.ID))
+		var events []client.PollEvent
+		done, err := c.Tasks.WaitUserDeleteTask(ctx, task.PollID(), &client.WaitOptions{
+			Progress: func(e client.PollEvent) { events = append(events, e) },
 		})
-	}
+		require.NoError(t, err)
+		assert.Equal(t, client.TaskCompleted, done.Status)
+		require.NotNil(t, done.Started)
+		require.NotNil(t, done.Completed)
+		assert.Equal(t, int64(5000), int64(*done.Completed-done.Created), "the fake's default task duration")
+
+		// QUEUED for the first second, PROCESSING until 5 s, then COMPLETED;
+		// the waits (250 ms, 500 ms, 1 s, 2 s, 4 s, +jitter) see all three.
+		var statuses []string
+		for i, e := range events {
+			statuses = append(statuses, e.Status)
+			assert.Equal(t, "user delete task", e.Kind)
+			assert.Equal(t, task.PollID(), e.ID)
+			assert.Equal(t, i+1, e.Attempt)
+			assert.Equal(t, i == len(events)-1, e.Done)
+			if i > 0 {
+				assert.Greater(t, e.Elapsed, events[i-1].Elapsed)
+			}
+		}
+		require.NotEmpty(t, events)
+		assert.GreaterOrEqual(t, events[0].Elapsed, client.MinPollInterval)
+		assert.Equal(t, "QUEUED", statuses[0], statuses)
+		assert.Contains(t, statuses, "PROCESSING")
+		assert.Equal(t, "COMPLETED", statuses[len(statuses)-1])
+		assert.True(t, slices.IsSortedFunc(statuses, func(a, b string) int {
+			order := map[string]int{"QUEUED": 0, "PROCESSING": 1, "COMPLETED": 2}
+			return order[a] - order[b]
+		}), statuses)
+
+		_, err = c.Users.Get(ctx, u.ID)
+		require.ErrorIs(t, err, client.ErrNotFound, "gone once the task completed")
+		_, err = del(ctx, u.ID)
+		require.ErrorIs(t, err, client.ErrNotFound)
+		_, err = c.Tasks.GetUserDeleteTask(ctx, 424242)
+		require.ErrorIs(t, err, client.ErrNotFound)
+
+		// A task that fails leaves the user in place.
+		v := provision(t, c, "tkeep", "Reader", "Default")
+		require.NoError(t, con.SetDeleteTaskOutcome("EXCEPTION"))
+		task, err = del(ctx, v.ID)
+		require.NoError(t, err)
+		failed, err := c.Tasks.WaitUserDeleteTask(ctx, task.PollID(), nil)
+		require.ErrorIs(t, err, client.ErrTaskFailed)
+		var te *client.TaskError
+		require.ErrorAs(t, err, &te)
+		assert.Equal(t, client.TaskException, te.Task.Status)
+		assert.Equal(t, client.TaskException, failed.Status)
+		_, err = c.Users.Get(ctx, v.ID)
+		require.NoError(t, err)
+
+		var path string
+		if sf.vendorNote() {
+			path = "/api/config/access/users/delete_tasks/"
+		} else {
+			path = "/api/staged_config/access/user_delete_tasks/"
+		}
+		assert.Contains(t, con.requests(t, c), "GET "+path+itoa64(task.ID))
+	})
 }
 
 func TestIntegration_Deploy(t *testing.T) {
@@ -718,72 +710,67 @@ func TestIntegration_Deploy(t *testing.T) {
 // --- workflows ---
 
 func TestIntegration_ProvisionUser(t *testing.T) {
-	t.Parallel()
-	for _, sf := range surfaces {
-		t.Run(sf.name, func(t *testing.T) {
-			t.Parallel()
-			con := startConsole(t, fakeqradar.Options{Profile: sf.profile})
-			var events []client.PollEvent
-			c := con.connect(t, append(sf.opts, client.WithProgress(func(e client.PollEvent) { events = append(events, e) }))...)
-			ctx := context.Background()
+	forEachSurface(t, func(t *testing.T, sf surface, con *console) {
+		var events []client.PollEvent
+		c := con.connect(t, append(sf.opts, client.WithProgress(func(e client.PollEvent) { events = append(events, e) }))...)
+		ctx := context.Background()
 
-			u, err := c.ProvisionUser(ctx, client.ProvisionRequest{
-				Username: "asmith", Password: "Asmith-Passw0rd!", Email: "asmith@example.com",
-				RoleName: "Analyst", SecurityProfileName: "SOC Team", Description: "Ann Smith", LocaleID: "en_GB",
-			})
-			require.NoError(t, err)
-			assert.Equal(t, "asmith", u.Username)
-			assert.Equal(t, int64(roleAnalyst), u.UserRoleID)
-			assert.Equal(t, int64(profileSOCTeam), u.SecurityProfileID)
-			assert.Equal(t, "Ann Smith", u.Description)
-
-			deployed, err := c.Users.Get(ctx, u.ID)
-			require.NoError(t, err, "the user is deployed when ProvisionUser returns")
-			assert.Equal(t, int64(roleAnalyst), deployed.UserRoleID)
-			byName, err := c.Users.ByUsername(ctx, "asmith")
-			require.NoError(t, err)
-			assert.Equal(t, u.ID, byName.ID)
-
-			// The user can sign in with its password.
-			asUser := con.connectAs(t, client.WithBasicAuth("asmith", "Asmith-Passw0rd!"), sf.opts...)
-			self, err := client.Collect(asUser.Users.List(ctx, nil))
-			require.NoError(t, err)
-			assert.Equal(t, []string{"asmith"}, usernames(self))
-
-			reqs := con.requests(t, c)
-			if sf.vendorNote() {
-				assert.Contains(t, reqs, "GET /api/config/access/roles")
-				assert.Contains(t, reqs, "POST /api/config/access/users")
-				assert.NotContains(t, reqs, "POST /api/staged_config/access/users")
-				assert.NotContains(t, reqs, "POST /api/staged_config/deploy_status")
-				assert.Empty(t, events, "nothing to wait for")
-				require.NotNil(t, u.UserRole)
-				assert.Equal(t, "Analyst", u.UserRole.Name)
-			} else {
-				assert.Contains(t, reqs, "GET /api/config/access/user_roles")
-				assert.Contains(t, reqs, "POST /api/staged_config/access/users")
-				assert.Contains(t, reqs, "POST /api/staged_config/deploy_status")
-				assert.Contains(t, reqs, "GET /api/config/access/users/"+itoa64(u.ID))
-				assert.NotContains(t, reqs, "POST /api/config/access/users")
-				require.NotEmpty(t, events, "deploy progress is reported")
-				assert.Equal(t, "deploy", events[0].Kind)
-				assert.True(t, events[len(events)-1].Done)
-				assert.Equal(t, "COMPLETE", events[len(events)-1].Status)
-			}
-
-			_, err = c.ProvisionUser(ctx, client.ProvisionRequest{
-				Username: "jdoe", Password: "Jdoe-Passw0rd!", Email: "x@example.com", RoleName: "Reader", SecurityProfileName: "Default",
-			})
-			require.ErrorIs(t, err, client.ErrConflict)
-			assert.Equal(t, 38302002, apiError(t, err).Code)
-
-			_, err = c.ProvisionUser(ctx, client.ProvisionRequest{
-				Username: "bsmith", Password: "Bsmith-Passw0rd!", Email: "b@example.com", RoleName: "Admin", SecurityProfileName: "Default",
-			})
-			require.ErrorIs(t, err, client.ErrUnprocessable, "administrators need the Admin profile")
-			assert.Equal(t, 38302024, apiError(t, err).Code)
+		u, err := c.ProvisionUser(ctx, client.ProvisionRequest{
+			Username: "asmith", Password: "Asmith-Passw0rd!", Email: "asmith@example.com",
+			RoleName: "Analyst", SecurityProfileName: "SOC Team", Description: "Ann Smith", LocaleID: "en_GB",
 		})
-	}
+		require.NoError(t, err)
+		assert.Equal(t, "asmith", u.Username)
+		assert.Equal(t, int64(roleAnalyst), u.UserRoleID)
+		assert.Equal(t, int64(profileSOCTeam), u.SecurityProfileID)
+		assert.Equal(t, "Ann Smith", u.Description)
+
+		deployed, err := c.Users.Get(ctx, u.ID)
+		require.NoError(t, err, "the user is deployed when ProvisionUser returns")
+		assert.Equal(t, int64(roleAnalyst), deployed.UserRoleID)
+		byName, err := c.Users.ByUsername(ctx, "asmith")
+		require.NoError(t, err)
+		assert.Equal(t, u.ID, byName.ID)
+
+		// The user can sign in with its password.
+		asUser := con.connectAs(t, client.WithBasicAuth("asmith", "Asmith-Passw0rd!"), sf.opts...)
+		self, err := client.Collect(asUser.Users.List(ctx, nil))
+		require.NoError(t, err)
+		assert.Equal(t, []string{"asmith"}, usernames(self))
+
+		reqs := con.requests(t, c)
+		if sf.vendorNote() {
+			assert.Contains(t, reqs, "GET /api/config/access/roles")
+			assert.Contains(t, reqs, "POST /api/config/access/users")
+			assert.NotContains(t, reqs, "POST /api/staged_config/access/users")
+			assert.NotContains(t, reqs, "POST /api/staged_config/deploy_status")
+			assert.Empty(t, events, "nothing to wait for")
+			require.NotNil(t, u.UserRole)
+			assert.Equal(t, "Analyst", u.UserRole.Name)
+		} else {
+			assert.Contains(t, reqs, "GET /api/config/access/user_roles")
+			assert.Contains(t, reqs, "POST /api/staged_config/access/users")
+			assert.Contains(t, reqs, "POST /api/staged_config/deploy_status")
+			assert.Contains(t, reqs, "GET /api/config/access/users/"+itoa64(u.ID))
+			assert.NotContains(t, reqs, "POST /api/config/access/users")
+			require.NotEmpty(t, events, "deploy progress is reported")
+			assert.Equal(t, "deploy", events[0].Kind)
+			assert.True(t, events[len(events)-1].Done)
+			assert.Equal(t, "COMPLETE", events[len(events)-1].Status)
+		}
+
+		_, err = c.ProvisionUser(ctx, client.ProvisionRequest{
+			Username: "jdoe", Password: "Jdoe-Passw0rd!", Email: "x@example.com", RoleName: "Reader", SecurityProfileName: "Default",
+		})
+		require.ErrorIs(t, err, client.ErrConflict)
+		assert.Equal(t, 38302002, apiError(t, err).Code)
+
+		_, err = c.ProvisionUser(ctx, client.ProvisionRequest{
+			Username: "bsmith", Password: "Bsmith-Passw0rd!", Email: "b@example.com", RoleName: "Admin", SecurityProfileName: "Default",
+		})
+		require.ErrorIs(t, err, client.ErrUnprocessable, "administrators need the Admin profile")
+		assert.Equal(t, 38302024, apiError(t, err).Code)
+	})
 }
 
 func TestIntegration_ProvisionUser_RequestAndNameErrors(t *testing.T) {
@@ -812,126 +799,116 @@ func TestIntegration_ProvisionUser_RequestAndNameErrors(t *testing.T) {
 }
 
 func TestIntegration_ChangeRole(t *testing.T) {
-	t.Parallel()
-	for _, sf := range surfaces {
-		t.Run(sf.name, func(t *testing.T) {
-			t.Parallel()
-			con := startConsole(t, fakeqradar.Options{Profile: sf.profile})
-			c := con.connect(t, sf.opts...)
-			ctx := context.Background()
-			provision(t, c, "asmith", "Reader", "Default")
+	forEachSurface(t, func(t *testing.T, sf surface, con *console) {
+		c := con.connect(t, sf.opts...)
+		ctx := context.Background()
+		provision(t, c, "asmith", "Reader", "Default")
 
-			u, err := c.ChangeRole(ctx, "asmith", "Analyst")
-			require.NoError(t, err)
-			assert.Equal(t, int64(roleAnalyst), u.UserRoleID)
-			again, err := c.Users.ByUsername(ctx, "asmith")
-			require.NoError(t, err)
-			assert.Equal(t, int64(roleAnalyst), again.UserRoleID, "the deployed user has the new role")
-			staged, err := c.StagedUsers.Get(ctx, u.ID)
-			require.NoError(t, err)
-			assert.Equal(t, int64(roleAnalyst), staged.UserRoleID, "staging agrees")
+		u, err := c.ChangeRole(ctx, "asmith", "Analyst")
+		require.NoError(t, err)
+		assert.Equal(t, int64(roleAnalyst), u.UserRoleID)
+		again, err := c.Users.ByUsername(ctx, "asmith")
+		require.NoError(t, err)
+		assert.Equal(t, int64(roleAnalyst), again.UserRoleID, "the deployed user has the new role")
+		staged, err := c.StagedUsers.Get(ctx, u.ID)
+		require.NoError(t, err)
+		assert.Equal(t, int64(roleAnalyst), staged.UserRoleID, "staging agrees")
 
-			reqs := con.requests(t, c)
-			stagedPost := "POST /api/staged_config/access/users/" + itoa64(u.ID)
-			directPost := "POST /api/config/access/users/" + itoa64(u.ID)
-			if sf.vendorNote() {
-				assert.Contains(t, reqs, directPost)
-				assert.NotContains(t, reqs, stagedPost)
-			} else {
-				assert.Contains(t, reqs, stagedPost)
-				assert.NotContains(t, reqs, directPost)
-				assert.Equal(t, 2, count(reqs, "POST /api/staged_config/deploy_status"), "provision and role change")
-			}
+		reqs := con.requests(t, c)
+		stagedPost := "POST /api/staged_config/access/users/" + itoa64(u.ID)
+		directPost := "POST /api/config/access/users/" + itoa64(u.ID)
+		if sf.vendorNote() {
+			assert.Contains(t, reqs, directPost)
+			assert.NotContains(t, reqs, stagedPost)
+		} else {
+			assert.Contains(t, reqs, stagedPost)
+			assert.NotContains(t, reqs, directPost)
+			assert.Equal(t, 2, count(reqs, "POST /api/staged_config/deploy_status"), "provision and role change")
+		}
 
-			_, err = c.ChangeRole(ctx, `nobody" or username="asmith`, "Admin")
-			var nf *client.NameNotFoundError
-			require.ErrorAs(t, err, &nf, "a Console that ignores the filter must not make the client act on another user")
-			assert.Equal(t, "user", nf.Kind)
-			_, err = c.ChangeRole(ctx, "asmith", "Root")
-			require.ErrorAs(t, err, &nf)
-			assert.Equal(t, "user role", nf.Kind)
-			assert.Equal(t, []string{"Admin", "Analyst", "Reader"}, nf.Available)
-		})
-	}
+		_, err = c.ChangeRole(ctx, `nobody" or username="asmith`, "Admin")
+		var nf *client.NameNotFoundError
+		require.ErrorAs(t, err, &nf, "a Console that ignores the filter must not make the client act on another user")
+		assert.Equal(t, "user", nf.Kind)
+		_, err = c.ChangeRole(ctx, "asmith", "Root")
+		require.ErrorAs(t, err, &nf)
+		assert.Equal(t, "user role", nf.Kind)
+		assert.Equal(t, []string{"Admin", "Analyst", "Reader"}, nf.Available)
+	})
 }
 
 func TestIntegration_DeprovisionUser(t *testing.T) {
-	t.Parallel()
-	for _, sf := range surfaces {
-		t.Run(sf.name, func(t *testing.T) {
-			t.Parallel()
-			con := startConsole(t, fakeqradar.Options{Profile: sf.profile})
-			var events []client.PollEvent
-			c := con.connect(t, append(sf.opts, client.WithProgress(func(e client.PollEvent) { events = append(events, e) }))...)
-			ctx := context.Background()
+	forEachSurface(t, func(t *testing.T, sf surface, con *console) {
+		var events []client.PollEvent
+		c := con.connect(t, append(sf.opts, client.WithProgress(func(e client.PollEvent) { events = append(events, e) }))...)
+		ctx := context.Background()
 
-			// jsmith is an administrator, so it can create an authorized service of
-			// its own while signed in with Basic credentials: created_by is jsmith.
-			owner := provision(t, c, "jsmith", "Admin", "Admin")
-			asOwner := con.connectAs(t, client.WithBasicAuth("jsmith", "jsmith-Passw0rd!"), sf.opts...)
-			reader := client.AuthorizedServiceCreate{UserRoleID: new(int64(roleReader)), SecurityProfileID: new(int64(profileDefault))}
-			reader.Label = "jsmith-laptop"
-			own, err := asOwner.AuthorizedServices.Create(ctx, reader)
-			require.NoError(t, err)
-			assert.Equal(t, "jsmith", own.CreatedBy)
-			reader.Label = "jsmith-ci"
-			ci, err := c.AuthorizedServices.Create(ctx, reader)
-			require.NoError(t, err)
-			reader.Label = "keep"
-			keep, err := c.AuthorizedServices.Create(ctx, reader)
-			require.NoError(t, err)
-			events = nil
+		// jsmith is an administrator, so it can create an authorized service of
+		// its own while signed in with Basic credentials: created_by is jsmith.
+		owner := provision(t, c, "jsmith", "Admin", "Admin")
+		asOwner := con.connectAs(t, client.WithBasicAuth("jsmith", "jsmith-Passw0rd!"), sf.opts...)
+		reader := client.AuthorizedServiceCreate{UserRoleID: new(int64(roleReader)), SecurityProfileID: new(int64(profileDefault))}
+		reader.Label = "jsmith-laptop"
+		own, err := asOwner.AuthorizedServices.Create(ctx, reader)
+		require.NoError(t, err)
+		assert.Equal(t, "jsmith", own.CreatedBy)
+		reader.Label = "jsmith-ci"
+		ci, err := c.AuthorizedServices.Create(ctx, reader)
+		require.NoError(t, err)
+		reader.Label = "keep"
+		keep, err := c.AuthorizedServices.Create(ctx, reader)
+		require.NoError(t, err)
+		events = nil
 
-			res, err := c.DeprovisionUser(ctx, "jsmith", client.DeprovisionOptions{
-				RevokeServiceLabels:         []string{"jsmith-ci"},
-				RevokeServicesCreatedByUser: true,
-			})
-			require.NoError(t, err)
-			assert.Equal(t, owner.ID, res.User.ID)
-			require.NotNil(t, res.Task)
-			assert.Equal(t, client.TaskCompleted, res.Task.Status)
-			var revoked []int64
-			for _, s := range res.RevokedServices {
-				revoked = append(revoked, s.ID)
-			}
-			assert.Equal(t, []int64{ci.ID, own.ID}, revoked)
-
-			_, err = c.Users.Get(ctx, owner.ID)
-			require.ErrorIs(t, err, client.ErrNotFound)
-			left, err := client.Collect(c.AuthorizedServices.List(ctx, nil))
-			require.NoError(t, err)
-			var labels []string
-			for _, s := range left {
-				labels = append(labels, s.Label)
-			}
-			assert.Equal(t, []string{adminServiceLabel, keep.Label}, labels)
-			_, err = con.connectAs(t, client.WithSECToken(own.Token)).Roles.ByName(ctx, "Admin")
-			require.ErrorIs(t, err, client.ErrUnauthorized, "the user's own token is revoked")
-			_, err = asOwner.Roles.ByName(ctx, "Admin")
-			require.ErrorIs(t, err, client.ErrUnauthorized, "the user can no longer sign in")
-
-			require.NotEmpty(t, events)
-			assert.Equal(t, "user delete task", events[0].Kind)
-			assert.Equal(t, "QUEUED", events[0].Status)
-			assert.GreaterOrEqual(t, events[0].Elapsed, client.MinPollInterval)
-			assert.Equal(t, "COMPLETED", events[len(events)-1].Status)
-
-			reqs := con.requests(t, c)
-			if sf.vendorNote() {
-				assert.Contains(t, reqs, "DELETE /api/config/access/users/"+itoa64(owner.ID))
-				assert.Contains(t, reqs, "GET /api/config/access/users/delete_tasks/"+itoa64(res.Task.ID))
-			} else {
-				assert.Contains(t, reqs, "DELETE /api/staged_config/access/users/"+itoa64(owner.ID))
-				assert.Contains(t, reqs, "GET /api/staged_config/access/user_delete_tasks/"+itoa64(res.Task.ID))
-			}
-			assert.Contains(t, reqs, "DELETE /api/config/access/authorized_services/"+itoa64(ci.ID))
-			assert.Contains(t, reqs, "DELETE /api/config/access/authorized_services/"+itoa64(own.ID))
-
-			_, err = c.DeprovisionUser(ctx, "jsmith", client.DeprovisionOptions{})
-			require.ErrorIs(t, err, client.ErrNotFound)
-			assert.EqualError(t, err, `deprovision jsmith: qradar: user "jsmith" not found`)
+		res, err := c.DeprovisionUser(ctx, "jsmith", client.DeprovisionOptions{
+			RevokeServiceLabels:         []string{"jsmith-ci"},
+			RevokeServicesCreatedByUser: true,
 		})
-	}
+		require.NoError(t, err)
+		assert.Equal(t, owner.ID, res.User.ID)
+		require.NotNil(t, res.Task)
+		assert.Equal(t, client.TaskCompleted, res.Task.Status)
+		var revoked []int64
+		for _, s := range res.RevokedServices {
+			revoked = append(revoked, s.ID)
+		}
+		assert.Equal(t, []int64{ci.ID, own.ID}, revoked)
+
+		_, err = c.Users.Get(ctx, owner.ID)
+		require.ErrorIs(t, err, client.ErrNotFound)
+		left, err := client.Collect(c.AuthorizedServices.List(ctx, nil))
+		require.NoError(t, err)
+		var labels []string
+		for _, s := range left {
+			labels = append(labels, s.Label)
+		}
+		assert.Equal(t, []string{adminServiceLabel, keep.Label}, labels)
+		_, err = con.connectAs(t, client.WithSECToken(own.Token)).Roles.ByName(ctx, "Admin")
+		require.ErrorIs(t, err, client.ErrUnauthorized, "the user's own token is revoked")
+		_, err = asOwner.Roles.ByName(ctx, "Admin")
+		require.ErrorIs(t, err, client.ErrUnauthorized, "the user can no longer sign in")
+
+		require.NotEmpty(t, events)
+		assert.Equal(t, "user delete task", events[0].Kind)
+		assert.Equal(t, "QUEUED", events[0].Status)
+		assert.GreaterOrEqual(t, events[0].Elapsed, client.MinPollInterval)
+		assert.Equal(t, "COMPLETED", events[len(events)-1].Status)
+
+		reqs := con.requests(t, c)
+		if sf.vendorNote() {
+			assert.Contains(t, reqs, "DELETE /api/config/access/users/"+itoa64(owner.ID))
+			assert.Contains(t, reqs, "GET /api/config/access/users/delete_tasks/"+itoa64(res.Task.ID))
+		} else {
+			assert.Contains(t, reqs, "DELETE /api/staged_config/access/users/"+itoa64(owner.ID))
+			assert.Contains(t, reqs, "GET /api/staged_config/access/user_delete_tasks/"+itoa64(res.Task.ID))
+		}
+		assert.Contains(t, reqs, "DELETE /api/config/access/authorized_services/"+itoa64(ci.ID))
+		assert.Contains(t, reqs, "DELETE /api/config/access/authorized_services/"+itoa64(own.ID))
+
+		_, err = c.DeprovisionUser(ctx, "jsmith", client.DeprovisionOptions{})
+		require.ErrorIs(t, err, client.ErrNotFound)
+		assert.EqualError(t, err, `deprovision jsmith: qradar: user "jsmith" not found`)
+	})
 }
 
 func TestIntegration_DeprovisionUser_UnknownLabelChangesNothing(t *testing.T) {
@@ -952,25 +929,20 @@ func TestIntegration_DeprovisionUser_UnknownLabelChangesNothing(t *testing.T) {
 }
 
 func TestIntegration_DeprovisionUser_TaskConflict(t *testing.T) {
-	t.Parallel()
-	for _, sf := range surfaces {
-		t.Run(sf.name, func(t *testing.T) {
-			t.Parallel()
-			con := startConsole(t, fakeqradar.Options{Profile: sf.profile})
-			c := con.connect(t, sf.opts...)
-			ctx := context.Background()
-			provision(t, c, "owner", "Analyst", "Default")
-			require.NoError(t, con.SetDeleteTaskOutcome("CONFLICT"))
+	forEachSurface(t, func(t *testing.T, sf surface, con *console) {
+		c := con.connect(t, sf.opts...)
+		ctx := context.Background()
+		provision(t, c, "owner", "Analyst", "Default")
+		require.NoError(t, con.SetDeleteTaskOutcome("CONFLICT"))
 
-			res, err := c.DeprovisionUser(ctx, "owner", client.DeprovisionOptions{})
-			require.ErrorIs(t, err, client.ErrTaskFailed)
-			require.NotNil(t, res)
-			require.NotNil(t, res.Task)
-			assert.Equal(t, client.TaskConflict, res.Task.Status)
-			_, err = c.Users.ByUsername(ctx, "owner")
-			require.NoError(t, err, "a conflicting delete leaves the user in place")
-		})
-	}
+		res, err := c.DeprovisionUser(ctx, "owner", client.DeprovisionOptions{})
+		require.ErrorIs(t, err, client.ErrTaskFailed)
+		require.NotNil(t, res)
+		require.NotNil(t, res.Task)
+		assert.Equal(t, client.TaskConflict, res.Task.Status)
+		_, err = c.Users.ByUsername(ctx, "owner")
+		require.NoError(t, err, "a conflicting delete leaves the user in place")
+	})
 }
 
 // --- paging ---

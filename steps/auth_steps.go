@@ -49,25 +49,15 @@ func (sc *scenario) withServiceToken(short string) error {
 }
 
 func (sc *scenario) listRoles(ctx context.Context) error {
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
-	sc.act(func() error {
+	return sc.actAs(sc.connector, func(c *client.Client) error {
 		_, err := client.Collect(c.Roles.List(ctx, nil))
 		return err
 	})
-	return nil
 }
 
 func (sc *scenario) listStagedUsers(ctx context.Context) error {
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
-	sc.act(func() error {
+	return sc.actAs(sc.connector, func(c *client.Client) error {
 		_, err := client.Collect(c.StagedUsers.List(ctx, nil))
 		return err
 	})
-	return nil
 }

@@ -43,27 +43,17 @@ func (sc *scenario) deletes(ctx context.Context, short string, vendorNote bool) 
 	if err != nil {
 		return err
 	}
-	c, err := sc.connector()
-	if vendorNote {
-		c, err = sc.vendorConnector()
-	}
-	if err != nil {
-		return err
-	}
-	sc.act(func() error {
-		var t *client.Task
-		var err error
+	return sc.actAs(sc.connectorFor(vendorNote), func(c *client.Client) error {
+		del := c.StagedUsers.Delete
 		if vendorNote {
-			t, err = c.Users.Delete(ctx, u.id)
-		} else {
-			t, err = c.StagedUsers.Delete(ctx, u.id)
+			del = c.Users.Delete
 		}
+		t, err := del(ctx, u.id)
 		if err == nil {
 			sc.task, sc.taskClient, sc.taskEnded = t, c, false
 		}
 		return err
 	})
-	return nil
 }
 
 func (sc *scenario) deleteTask() (*client.Task, error) {
@@ -189,15 +179,10 @@ func (sc *scenario) readsDeployed(ctx context.Context, short string) error {
 	if err != nil {
 		return err
 	}
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
-	sc.act(func() error {
+	return sc.actAs(sc.connector, func(c *client.Client) error {
 		_, err := c.Users.Get(ctx, u.id)
 		return err
 	})
-	return nil
 }
 
 func (sc *scenario) deprovisions(ctx context.Context, short, svcShort string) error {
@@ -209,20 +194,12 @@ func (sc *scenario) deprovisions(ctx context.Context, short, svcShort string) er
 	if err != nil {
 		return err
 	}
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
 	ctx, cancel := context.WithTimeout(ctx, sc.suite.cfg.WaitTimeout)
 	defer cancel()
-	sc.act(func() error {
+	return sc.actMust(sc.connector, "deprovisioning "+u.username, func(c *client.Client) (err error) {
 		sc.deprov, err = c.DeprovisionUser(ctx, u.username, client.DeprovisionOptions{RevokeServiceLabels: []string{svc.label}})
 		return err
 	})
-	if sc.lastErr != nil {
-		return fmt.Errorf("deprovisioning %s: %w", u.username, sc.lastErr)
-	}
-	return nil
 }
 
 func (sc *scenario) deprovisionReport(status, svcShort string) error {

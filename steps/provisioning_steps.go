@@ -21,34 +21,24 @@ func (sc *scenario) registerProvisioningSteps(ctx *godog.ScenarioContext) {
 }
 
 func (sc *scenario) looksUpRole(ctx context.Context) error {
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
 	var r *client.Role
-	sc.act(func() error {
+	if err := sc.actMust(sc.connector, fmt.Sprintf("looking up the role %q", sc.suite.cfg.Role), func(c *client.Client) (err error) {
 		r, err = c.Roles.ByName(ctx, sc.suite.cfg.Role)
 		return err
-	})
-	if sc.lastErr != nil {
-		return fmt.Errorf("looking up the role %q: %w", sc.suite.cfg.Role, sc.lastErr)
+	}); err != nil {
+		return err
 	}
 	sc.lookedUpRole = &r.ID
 	return nil
 }
 
 func (sc *scenario) looksUpProfile(ctx context.Context) error {
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
 	var p *client.SecurityProfile
-	sc.act(func() error {
+	if err := sc.actMust(sc.connector, fmt.Sprintf("looking up the security profile %q", sc.suite.cfg.SecurityProfile), func(c *client.Client) (err error) {
 		p, err = c.SecurityProfiles.ByName(ctx, sc.suite.cfg.SecurityProfile)
 		return err
-	})
-	if sc.lastErr != nil {
-		return fmt.Errorf("looking up the security profile %q: %w", sc.suite.cfg.SecurityProfile, sc.lastErr)
+	}); err != nil {
+		return err
 	}
 	sc.lookedUpProfile = &p.ID
 	return nil
@@ -74,22 +64,14 @@ func (sc *scenario) createsWithLookedUpIDs(ctx context.Context, short string) er
 
 func (sc *scenario) provisions(ctx context.Context, short string) error {
 	u := sc.newUser(short)
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
 	ctx, cancel := context.WithTimeout(ctx, sc.suite.cfg.WaitTimeout)
 	defer cancel()
 	var got *client.User
-	sc.act(func() error {
-		got, err = c.ProvisionUser(ctx, client.ProvisionRequest{
-			Username: u.username, Password: u.password, Email: u.email,
-			RoleName: sc.suite.cfg.Role, SecurityProfileName: sc.suite.cfg.SecurityProfile,
-		})
+	if err := sc.actMust(sc.connector, "provisioning "+u.username, func(c *client.Client) (err error) {
+		got, err = c.ProvisionUser(ctx, sc.provisionRequest(u, sc.suite.cfg.Role))
 		return err
-	})
-	if sc.lastErr != nil {
-		return fmt.Errorf("provisioning %s: %w", u.username, sc.lastErr)
+	}); err != nil {
+		return err
 	}
 	u.id = got.ID
 	return nil
@@ -97,19 +79,14 @@ func (sc *scenario) provisions(ctx context.Context, short string) error {
 
 func (sc *scenario) provisionsWithRole(ctx context.Context, short, role string) error {
 	u := sc.newUser(short)
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
 	ctx, cancel := context.WithTimeout(ctx, sc.suite.cfg.WaitTimeout)
 	defer cancel()
-	sc.act(func() error {
-		_, err := c.ProvisionUser(ctx, client.ProvisionRequest{
-			Username: u.username, Password: u.password, Email: u.email,
-			RoleName: role, SecurityProfileName: sc.suite.cfg.SecurityProfile,
-		})
+	if err := sc.actAs(sc.connector, func(c *client.Client) error {
+		_, err := c.ProvisionUser(ctx, sc.provisionRequest(u, role))
 		return err
-	})
+	}); err != nil {
+		return err
+	}
 	sc.provisionErr = sc.lastErr
 	return nil
 }

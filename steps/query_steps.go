@@ -42,27 +42,17 @@ func (sc *scenario) registerQuerySteps(ctx *godog.ScenarioContext) {
 
 // listRolesWith asks for the first page of user roles with opts.
 func (sc *scenario) listRolesWith(ctx context.Context, opts *client.ListOptions) error {
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
-	sc.act(func() error {
+	return sc.actAs(sc.connector, func(c *client.Client) error {
 		_, _, err := c.Roles.ListPage(ctx, 0, opts)
 		return err
 	})
-	return nil
 }
 
 func (sc *scenario) listDeployedWith(ctx context.Context, opts *client.ListOptions) error {
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
-	sc.act(func() error {
+	return sc.actAs(sc.connector, func(c *client.Client) error {
 		_, _, err := c.Users.ListPage(ctx, 0, opts)
 		return err
 	})
-	return nil
 }
 
 func (sc *scenario) everyItemNamedRole() error {
@@ -116,22 +106,7 @@ func (sc *scenario) itemsDescending(field string) error {
 }
 
 func (sc *scenario) listStagedNamed(ctx context.Context, pattern, sort string) error {
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
-	var users []client.User
-	sc.act(func() error {
-		users, err = client.Collect(c.StagedUsers.List(ctx, &client.ListOptions{
-			Filter: client.Like("username", sc.name(pattern)), Sort: sort,
-		}))
-		return err
-	})
-	if sc.lastErr != nil {
-		return fmt.Errorf("listing the staged users: %w", sc.lastErr)
-	}
-	sc.walked = usernames(users)
-	return nil
+	return sc.collectStagedNamed(ctx, "listing the staged users", pattern, client.ListOptions{Sort: sort})
 }
 
 func (sc *scenario) receivesInOrder(names string) error {
@@ -146,15 +121,10 @@ func (sc *scenario) receivesInOrder(names string) error {
 }
 
 func (sc *scenario) looksForUser(ctx context.Context, short string) error {
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
-	sc.act(func() error {
+	return sc.actAs(sc.connector, func(c *client.Client) (err error) {
 		sc.found, err = c.Users.ByUsername(ctx, sc.name(short))
 		return err
 	})
-	return nil
 }
 
 func (sc *scenario) findsOnly(ctx context.Context, short string) error {

@@ -57,27 +57,28 @@ func (sc *scenario) other() (*client.Role, error) {
 	return sc.otherRole, nil
 }
 
-func (sc *scenario) stagesOtherRole(ctx context.Context, short string) error {
+// userAndOther returns the scenario's user short and the other role.
+func (sc *scenario) userAndOther(ctx context.Context, short string) (*userRec, *client.Role, error) {
 	other, err := sc.other()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	u, err := sc.user(ctx, short)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	c, err := sc.connector()
+	return u, other, nil
+}
+
+func (sc *scenario) stagesOtherRole(ctx context.Context, short string) error {
+	u, other, err := sc.userAndOther(ctx, short)
 	if err != nil {
 		return err
 	}
-	sc.act(func() error {
+	return sc.actMust(sc.connector, "staging the role change", func(c *client.Client) error {
 		_, err := c.StagedUsers.Update(ctx, u.id, client.StagedUserUpdate{UserRoleID: &other.ID})
 		return err
 	})
-	if sc.lastErr != nil {
-		return fmt.Errorf("staging the role change: %w", sc.lastErr)
-	}
-	return nil
 }
 
 func (sc *scenario) hasRole(ctx context.Context, where, short string, other bool) error {
@@ -109,39 +110,21 @@ func (sc *scenario) changesRole(ctx context.Context, short string) error {
 }
 
 func (sc *scenario) changeRoleWith(ctx context.Context, short string, vendorNote bool) error {
-	other, err := sc.other()
-	if err != nil {
-		return err
-	}
-	u, err := sc.user(ctx, short)
-	if err != nil {
-		return err
-	}
-	c, err := sc.connector()
-	if vendorNote {
-		c, err = sc.vendorConnector()
-	}
+	u, other, err := sc.userAndOther(ctx, short)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, sc.suite.cfg.WaitTimeout)
 	defer cancel()
-	sc.act(func() error {
+	what := fmt.Sprintf("changing the role of %s to %s", u.username, other.Name)
+	return sc.actMust(sc.connectorFor(vendorNote), what, func(c *client.Client) error {
 		_, err := c.ChangeRole(ctx, u.username, other.Name)
 		return err
 	})
-	if sc.lastErr != nil {
-		return fmt.Errorf("changing the role of %s to %s: %w", u.username, other.Name, sc.lastErr)
-	}
-	return nil
 }
 
 func (sc *scenario) sendsRoleToDeployed(ctx context.Context, short string) error {
-	other, err := sc.other()
-	if err != nil {
-		return err
-	}
-	u, err := sc.user(ctx, short)
+	u, other, err := sc.userAndOther(ctx, short)
 	if err != nil {
 		return err
 	}
@@ -161,13 +144,8 @@ func (sc *scenario) stagesUnknownRole(ctx context.Context, short string) error {
 	if err != nil {
 		return err
 	}
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
-	sc.act(func() error {
+	return sc.actAs(sc.connector, func(c *client.Client) error {
 		_, err := c.StagedUsers.Update(ctx, u.id, client.StagedUserUpdate{UserRoleID: &id})
 		return err
 	})
-	return nil
 }

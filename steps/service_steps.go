@@ -23,11 +23,7 @@ func (sc *scenario) registerServiceSteps(ctx *godog.ScenarioContext) {
 }
 
 func (sc *scenario) serviceCreate(ctx context.Context, s *serviceRec) (client.AuthorizedServiceCreate, error) {
-	role, err := sc.integrationRole(ctx)
-	if err != nil {
-		return client.AuthorizedServiceCreate{}, err
-	}
-	profile, err := sc.integrationProfile(ctx)
+	role, profile, err := sc.integrationIDs(ctx)
 	if err != nil {
 		return client.AuthorizedServiceCreate{}, err
 	}
@@ -57,18 +53,13 @@ func (sc *scenario) createsService(ctx context.Context, short string) error {
 	if err != nil {
 		return err
 	}
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
-	sc.act(func() error {
+	return sc.actAs(sc.connector, func(c *client.Client) error {
 		created, err := c.AuthorizedServices.Create(ctx, req)
 		if err == nil && s.id == 0 {
 			s.id, s.token = created.ID, created.Token
 		}
 		return err
 	})
-	return nil
 }
 
 func (sc *scenario) answerShowsToken(short string) error {
@@ -168,12 +159,7 @@ func (sc *scenario) revokes(ctx context.Context, short string) error {
 	if err != nil {
 		return err
 	}
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
-	sc.act(func() error { return c.AuthorizedServices.Delete(ctx, s.id) })
-	return nil
+	return sc.actAs(sc.connector, func(c *client.Client) error { return c.AuthorizedServices.Delete(ctx, s.id) })
 }
 
 func (sc *scenario) readsService(ctx context.Context, short string) error {
@@ -181,13 +167,8 @@ func (sc *scenario) readsService(ctx context.Context, short string) error {
 	if err != nil {
 		return err
 	}
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
-	sc.act(func() error {
+	return sc.actAs(sc.connector, func(c *client.Client) error {
 		_, err := c.AuthorizedServices.Get(ctx, s.id)
 		return err
 	})
-	return nil
 }

@@ -185,6 +185,15 @@ func (sc *scenario) vendorConnector() (*client.Client, error) {
 	return sc.vendorAPI, nil
 }
 
+// connectorFor is vendorConnector for the vendor note's surface, connector
+// otherwise.
+func (sc *scenario) connectorFor(vendorNote bool) func() (*client.Client, error) {
+	if vendorNote {
+		return sc.vendorConnector
+	}
+	return sc.connector
+}
+
 // setCreds and setVersion change the connector under test.
 func (sc *scenario) setCreds(c credentials) { sc.creds, sc.api, sc.vendorAPI = c, nil, nil }
 func (sc *scenario) setVersion(v string)    { sc.version, sc.api, sc.vendorAPI = v, nil, nil }
@@ -206,6 +215,30 @@ func (sc *scenario) actRaw(ctx context.Context, r rawRequest) {
 		ex := sc.send(ctx, r)
 		return ex.Err
 	})
+}
+
+// actAs runs fn as the connector's action with the client connect returns
+// (sc.connector, or sc.vendorConnector for the vendor note's surface); its
+// outcome is for the Then steps.
+func (sc *scenario) actAs(connect func() (*client.Client, error), fn func(c *client.Client) error) error {
+	c, err := connect()
+	if err != nil {
+		return err
+	}
+	sc.act(func() error { return fn(c) })
+	return nil
+}
+
+// actMust is actAs for an action the step needs to succeed: its error fails
+// the step as "what: error".
+func (sc *scenario) actMust(connect func() (*client.Client, error), what string, fn func(c *client.Client) error) error {
+	if err := sc.actAs(connect, fn); err != nil {
+		return err
+	}
+	if sc.lastErr != nil {
+		return fmt.Errorf("%s: %w", what, sc.lastErr)
+	}
+	return nil
 }
 
 // lastJSON decodes the last answer's body.
@@ -250,6 +283,17 @@ func (sc *scenario) integrationProfile(ctx context.Context) (int64, error) {
 		sc.profileID = p.ID
 	}
 	return sc.profileID, nil
+}
+
+// integrationIDs resolves both the integration role and security profile.
+func (sc *scenario) integrationIDs(ctx context.Context) (role, profile int64, err error) {
+	if role, err = sc.integrationRole(ctx); err != nil {
+		return 0, 0, err
+	}
+	if profile, err = sc.integrationProfile(ctx); err != nil {
+		return 0, 0, err
+	}
+	return role, profile, nil
 }
 
 func (sc *scenario) administratorRole(ctx context.Context) (int64, error) {

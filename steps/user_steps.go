@@ -44,11 +44,7 @@ func (sc *scenario) registerUserSteps(ctx *godog.ScenarioContext) {
 // stagedCreate is the body the suite uses for a user with the integration
 // role and profile.
 func (sc *scenario) stagedCreate(ctx context.Context, u *userRec) (client.StagedUserCreate, error) {
-	role, err := sc.integrationRole(ctx)
-	if err != nil {
-		return client.StagedUserCreate{}, err
-	}
-	profile, err := sc.integrationProfile(ctx)
+	role, profile, err := sc.integrationIDs(ctx)
 	if err != nil {
 		return client.StagedUserCreate{}, err
 	}
@@ -80,23 +76,28 @@ func (sc *scenario) createsStaged(ctx context.Context, short string) error {
 	if err != nil {
 		return err
 	}
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
-	sc.createWith(func() (*client.User, error) { return c.StagedUsers.Create(ctx, req) }, u)
-	return nil
+	return sc.connectorCreates(ctx, u, req)
 }
 
-// createWith runs a create as the connector's action and keeps the id.
-func (sc *scenario) createWith(create func() (*client.User, error), u *userRec) {
-	sc.act(func() error {
-		created, err := create()
+// createWith runs a create as the connector's action, on the client connect
+// returns, and keeps the id.
+func (sc *scenario) createWith(connect func() (*client.Client, error), u *userRec, create func(c *client.Client) (*client.User, error)) error {
+	return sc.actAs(connect, func(c *client.Client) error {
+		created, err := create(c)
 		if err == nil && u.id == 0 {
 			u.id = created.ID
 		}
 		return err
 	})
+}
+
+// provisionRequest provisions u with the role named and the integration
+// security profile.
+func (sc *scenario) provisionRequest(u *userRec, role string) client.ProvisionRequest {
+	return client.ProvisionRequest{
+		Username: u.username, Password: u.password, Email: u.email,
+		RoleName: role, SecurityProfileName: sc.suite.cfg.SecurityProfile,
+	}
 }
 
 // provisioned creates and deploys a user through the client's workflow and
@@ -105,10 +106,7 @@ func (sc *scenario) provisioned(ctx context.Context, short string) error {
 	u := sc.newUser(short)
 	ctx, cancel := context.WithTimeout(ctx, sc.suite.cfg.WaitTimeout)
 	defer cancel()
-	created, err := sc.admin.ProvisionUser(ctx, client.ProvisionRequest{
-		Username: u.username, Password: u.password, Email: u.email,
-		RoleName: sc.suite.cfg.Role, SecurityProfileName: sc.suite.cfg.SecurityProfile,
-	})
+	created, err := sc.admin.ProvisionUser(ctx, sc.provisionRequest(u, sc.suite.cfg.Role))
 	if err != nil {
 		return fmt.Errorf("provisioning the user %s: %w", u.username, err)
 	}
@@ -176,11 +174,7 @@ func (sc *scenario) hasIntegrationRoleAndProfile(ctx context.Context, short stri
 	if err != nil {
 		return err
 	}
-	role, err := sc.integrationRole(ctx)
-	if err != nil {
-		return err
-	}
-	profile, err := sc.integrationProfile(ctx)
+	role, profile, err := sc.integrationIDs(ctx)
 	if err != nil {
 		return err
 	}
@@ -204,20 +198,12 @@ func (sc *scenario) notDeployedYet(ctx context.Context, short string) error {
 }
 
 func (sc *scenario) deploys(ctx context.Context) error {
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
 	ctx, cancel := context.WithTimeout(ctx, sc.suite.cfg.WaitTimeout)
 	defer cancel()
-	sc.act(func() error {
+	return sc.actMust(sc.connector, "deploying", func(c *client.Client) error {
 		_, err := c.Deploy.StartAndWait(ctx, client.DeployIncremental, nil)
 		return err
 	})
-	if sc.lastErr != nil {
-		return fmt.Errorf("deploying: %w", sc.lastErr)
-	}
-	return nil
 }
 
 func (sc *scenario) foundByUsername(ctx context.Context, short string) error {
@@ -240,15 +226,10 @@ func (sc *scenario) updatesEmail(ctx context.Context, short, email string) error
 	if err != nil {
 		return err
 	}
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
-	sc.act(func() error {
+	return sc.actAs(sc.connector, func(c *client.Client) error {
 		_, err := c.Users.Update(ctx, u.id, client.UserUpdate{Email: &email})
 		return err
 	})
-	return nil
 }
 
 func (sc *scenario) hasEmail(ctx context.Context, short, email string) error {
@@ -329,22 +310,14 @@ func (sc *scenario) readsEverywhere(ctx context.Context, short string) error {
 	if err != nil {
 		return err
 	}
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
 	byName := &client.ListOptions{Filter: client.Eq("username", u.username)}
-	sc.act(func() error {
+	return sc.actMust(sc.connector, "reading the user "+u.username, func(c *client.Client) error {
 		_, err1 := c.Users.Get(ctx, u.id)
 		_, err2 := c.StagedUsers.Get(ctx, u.id)
 		_, _, err3 := c.Users.ListPage(ctx, 0, byName)
 		_, _, err4 := c.StagedUsers.ListPage(ctx, 0, byName)
 		return errors.Join(err1, err2, err3, err4)
 	})
-	if sc.lastErr != nil {
-		return fmt.Errorf("reading the user %s: %w", u.username, sc.lastErr)
-	}
-	return nil
 }
 
 func (sc *scenario) passwordsNull() error {

@@ -104,12 +104,7 @@ func (sc *scenario) createsWithUnknownID(ctx context.Context, short, what string
 
 // connectorCreates sends a staged create through the connector's client.
 func (sc *scenario) connectorCreates(ctx context.Context, u *userRec, req client.StagedUserCreate) error {
-	c, err := sc.connector()
-	if err != nil {
-		return err
-	}
-	sc.createWith(func() (*client.User, error) { return c.StagedUsers.Create(ctx, req) }, u)
-	return nil
+	return sc.createWith(sc.connector, u, func(c *client.Client) (*client.User, error) { return c.StagedUsers.Create(ctx, req) })
 }
 
 func (sc *scenario) createsWithout(ctx context.Context, short, field string) error {

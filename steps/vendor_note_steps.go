@@ -27,15 +27,13 @@ func (sc *scenario) registerVendorNoteSteps(ctx *godog.ScenarioContext) {
 }
 
 func (sc *scenario) listsVendorRoles(ctx context.Context) error {
-	c, err := sc.vendorConnector()
-	if err != nil {
-		return err
-	}
 	var roles []client.Role
-	sc.act(func() error {
+	if err := sc.actAs(sc.vendorConnector, func(c *client.Client) (err error) {
 		roles, err = client.Collect(c.Roles.List(ctx, nil))
 		return err
-	})
+	}); err != nil {
+		return err
+	}
 	sc.walked = roleNames(roles)
 	return nil
 }
@@ -61,25 +59,16 @@ func (sc *scenario) sameRolesAsDocumented(ctx context.Context) error {
 
 func (sc *scenario) createsVendorUser(ctx context.Context, short string) error {
 	u := sc.newUser(short)
-	role, err := sc.integrationRole(ctx)
+	role, profile, err := sc.integrationIDs(ctx)
 	if err != nil {
 		return err
 	}
-	profile, err := sc.integrationProfile(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := sc.vendorConnector()
-	if err != nil {
-		return err
-	}
-	sc.createWith(func() (*client.User, error) {
+	return sc.createWith(sc.vendorConnector, u, func(c *client.Client) (*client.User, error) {
 		return c.Users.Create(ctx, client.UserCreate{
 			Username: u.username, Password: u.password, Email: u.email,
 			UserRole: client.Ref{ID: role}, SecurityProfile: client.Ref{ID: profile},
 		})
-	}, u)
-	return nil
+	})
 }
 
 func (sc *scenario) createsVendorUserByName(ctx context.Context, short string) error {
