@@ -64,7 +64,7 @@ func (s *Server) controlHandler() http.Handler {
 		writeJSON(w, 200, s.clockObject())
 	}))
 	mux.HandleFunc("POST /_fake/clock", s.admin(func(w http.ResponseWriter, r *http.Request) {
-		body, aerr := readBody(r, true)
+		body, aerr := decodeBody(r, true, false)
 		if aerr != nil {
 			writeError(w, aerr)
 			return
@@ -113,7 +113,7 @@ func (s *Server) controlHandler() http.Handler {
 		writeJSON(w, 200, object{{"delete_task_outcome", s.faults.taskOutcome()}})
 	}))
 	mux.HandleFunc("POST /_fake/faults", s.admin(func(w http.ResponseWriter, r *http.Request) {
-		body, aerr := readBody(r, true)
+		body, aerr := decodeBody(r, true, false)
 		if aerr != nil {
 			writeError(w, aerr)
 			return

@@ -374,3 +374,12 @@ func TestServerFaultDeleteTaskConflict(t *testing.T) {
 	c.get(fmt.Sprintf("/config/access/users/%d", id)).is(200)
 	require.Error(t, c.ts.SetDeleteTaskOutcome("sometimes"))
 }
+
+// The control plane takes JSON whatever the Content-Type says, so that
+// `curl -d '{"advance":"10s"}'` (a form type) works as the README shows.
+func TestControlPlaneIgnoresContentType(t *testing.T) {
+	t.Parallel()
+	c := newConsole(t)
+	r := c.do(req{method: "POST", path: "/_fake/clock", body: `{"advance":"10s"}`, header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}).is(200)
+	assert.Equal(t, float64(10000), r.obj()["offset_ms"])
+}

@@ -166,7 +166,13 @@ const maxBodyBytes = 1 << 20
 // readBody reads a JSON request body into a generic object. required says
 // whether an empty body is an error (code 10) or an empty object.
 func readBody(r *http.Request, required bool) (map[string]any, *apiError) {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
+	return decodeBody(r, required, true)
+}
+
+// decodeBody is readBody; checkType false accepts any Content-Type (the
+// control plane, which `curl -d` reaches with a form type).
+func decodeBody(r *http.Request, required, checkType bool) (map[string]any, *apiError) {
+	if ct := r.Header.Get("Content-Type"); ct != "" && checkType {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json") && mt != "text/plain") {
 			return nil, errUnsupportedMediaType(ct)
