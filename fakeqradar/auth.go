@@ -124,11 +124,30 @@ func (s *Server) authToken(ctx context.Context, token string) (*principal, *apiE
 	if svc.ExpirationDate != nil && *svc.ExpirationDate <= s.nowMS() {
 		return nil, errBadCredentials()
 	}
+	s.touchService(ctx, h, svc)
 	p := &principal{Service: true, Name: svc.Label, ID: svc.ID, RoleID: svc.UserRoleID, ProfileID: svc.SecurityProfileID}
 	if r := s.access.Load().roleByID[svc.UserRoleID]; r != nil {
 		p.Admin = hasAdmin(*r)
 	}
 	return p, nil
+}
+
+// lastUsedGranularity is how stale an authorized service's last_used_date
+// may be: the date is written at most once per this interval per service,
+// so that authentication does not turn every request into a write.
+const lastUsedGranularity = 60_000 // ms
+
+// touchService records the use of a service's token in last_used_date.
+func (s *Server) touchService(ctx context.Context, h []byte, svc store.AuthorizedService) {
+	now := s.nowMS()
+	if svc.LastUsedDate != nil && now-*svc.LastUsedDate < lastUsedGranularity {
+		return
+	}
+	if err := s.store.TouchAuthorizedService(ctx, svc.ID, now); err != nil {
+		return // a lost last-used date must not fail the request
+	}
+	svc.LastUsedDate = &now
+	s.tokens.Store(string(h), svc)
 }
 
 func (s *Server) authBasic(ctx context.Context, username, password string) (*principal, *apiError) {

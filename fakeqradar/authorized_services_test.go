@@ -247,3 +247,23 @@ func TestAuthorizedServiceExpiry(t *testing.T) {
 	// The admin token does not expire with it.
 	c.get("/config/access/user_roles").is(200)
 }
+
+// last_used_date follows the use of the token, to the minute.
+func TestAuthorizedServiceLastUsed(t *testing.T) {
+	t.Parallel()
+	c := newConsole(t)
+	svc := c.post("/config/access/authorized_services", map[string]any{"label": "lu", "user_role_id": 2, "security_profile_id": 1}).is(201).obj()
+	path := fmt.Sprintf("/config/access/authorized_services/%v", svc["id"])
+	assert.Nil(t, c.get(path).obj()["last_used_date"], "never used")
+	use := func() {
+		c.do(req{method: "GET", path: "/config/access/user_roles", noAuth: true, header: map[string]string{"SEC": svc["token"].(string)}}).is(200)
+	}
+	use()
+	assert.Equal(t, float64(start.UnixMilli()), c.get(path).obj()["last_used_date"])
+	c.advance(30 * time.Second)
+	use()
+	assert.Equal(t, float64(start.UnixMilli()), c.get(path).obj()["last_used_date"], "within the minute: not rewritten")
+	c.advance(31 * time.Second)
+	use()
+	assert.Equal(t, float64(start.Add(61*time.Second).UnixMilli()), c.get(path).obj()["last_used_date"])
+}

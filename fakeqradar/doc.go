@@ -56,7 +56,8 @@
 //     changes staged while it ran.
 //   - Tenants do not exist: any non-null tenant_id is "not found".
 //   - The password policy is a minimum length (Options.MinPasswordLength).
-//   - authorized-service last_used_date is not tracked.
+//   - authorized-service last_used_date is written at most once a minute
+//     per service.
 //   - Error codes and texts the reference marks unknown are chosen defaults
 //     (errors.go says which).
 //

@@ -79,6 +79,9 @@ func TestHostileInput(t *testing.T) {
 		{"bad escape in the query", req{method: "GET", path: "/config/access/users?filter=%zz"}, 400, 1016, `invalid URL escape "%zz"`},
 		{"bad Range with SQL", req{method: "GET", path: "/config/access/users", header: map[string]string{"Range": "items=0-1; DROP TABLE users"}}, 422, 36, ""},
 	}
+	// The admin token's first use records its last_used_date; on the frozen
+	// clock nothing is written after that, so the snapshots compare clean.
+	c.get("/config/access/users").is(200)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := c.sub(t)
