@@ -383,3 +383,14 @@ func TestControlPlaneIgnoresContentType(t *testing.T) {
 	r := c.do(req{method: "POST", path: "/_fake/clock", body: `{"advance":"10s"}`, header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}).is(200)
 	assert.Equal(t, float64(10000), r.obj()["offset_ms"])
 }
+
+// After a reset the fake gives the same ids again: runs repeat.
+func TestResetRepeatsIDs(t *testing.T) {
+	t.Parallel()
+	c := newConsole(t)
+	first := c.post("/staged_config/access/users", newUser("again")).is(201).obj()["id"]
+	task := c.del(fmt.Sprintf("/staged_config/access/users/%v", first)).is(202).obj()["id"]
+	require.NoError(t, c.ts.Reset(context.Background()))
+	assert.Equal(t, first, c.post("/staged_config/access/users", newUser("again")).is(201).obj()["id"])
+	assert.Equal(t, task, c.del(fmt.Sprintf("/staged_config/access/users/%v", first)).is(202).obj()["id"])
+}

@@ -315,7 +315,8 @@ func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 	return res, err
 }
 
-// Clear deletes every row of every table (used before re-seeding).
+// Clear deletes every row of every table and restarts the id sequences
+// (used before re-seeding).
 func (s *Store) Clear(ctx context.Context) error {
 	defer s.cacheDrop()
 	return s.write(ctx, func(tx *sql.Tx) error {
@@ -324,7 +325,10 @@ func (s *Store) Clear(ctx context.Context) error {
 				return err
 			}
 		}
-		return nil
+		// Ids start again after the fixtures, so a reset fake repeats the
+		// ids it gave before.
+		_, err := tx.ExecContext(ctx, "DELETE FROM sqlite_sequence")
+		return err
 	})
 }
 
