@@ -164,6 +164,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, api http.Handl
 	if sw, isSW := w.(*statusWriter); isSW {
 		sw.principal = who.Name
 	}
+	s.setSessionCookie(w, r, who)
 	if accept := r.Header.Values("Accept"); len(accept) > 0 && !acceptsJSON(accept) {
 		writeError(w, errNotAcceptable(strings.Join(accept, ", ")))
 		return

@@ -69,6 +69,8 @@ type principal struct {
 	RoleID    int64
 	ProfileID int64
 	Admin     bool
+	Basic     bool // authenticated with Basic credentials
+	Session   bool // authenticated with a session token
 }
 
 // authenticate resolves the request's credentials. SEC wins when both SEC
@@ -109,6 +111,9 @@ func (s *Server) authToken(ctx context.Context, token string) (*principal, *apiE
 		var err error
 		svc, err = s.store.ServiceByTokenHash(ctx, h)
 		if errors.Is(err, store.ErrNotFound) {
+			if p, ok := s.authSession(ctx, h); ok {
+				return p, nil
+			}
 			return nil, errBadCredentials()
 		}
 		if err != nil {
@@ -164,12 +169,19 @@ func (s *Server) authBasic(ctx context.Context, username, password string) (*pri
 	if !store.CheckPassword(u.PasswordHash, password) {
 		return nil, errBadCredentials()
 	}
+	p := s.userPrincipal(u)
+	p.Basic = true
+	return p, nil
+}
+
+// userPrincipal is a user acting with its deployed role and profile.
+func (s *Server) userPrincipal(u store.User) *principal {
 	d := u.AsDeployed()
 	p := &principal{Name: u.Username, ID: u.ID, RoleID: d.UserRoleID, ProfileID: d.SecurityProfileID}
 	if r := s.access.Load().roleByID[d.UserRoleID]; r != nil {
 		p.Admin = hasAdmin(*r)
 	}
-	return p, nil
+	return p
 }
 
 // dummyHash is a hash to check wrong usernames against, made on first use.

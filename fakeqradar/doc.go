@@ -64,8 +64,9 @@
 // # What is absent
 //
 // Everything outside access configuration and help (offenses, Ariel,
-// reference data, …), user dependents tasks, tenant management, LDAP, the
-// Basic-auth session cookie and /api/auth/logout.
+// reference data, …), user dependents tasks, tenant management and LDAP.
+// The Basic-auth session cookie is there but off unless
+// Options.SessionCookies; POST /api/auth/logout ends such a session.
 //
 // # Control plane
 //

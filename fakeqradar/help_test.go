@@ -51,6 +51,8 @@ var helpRoutes = []string{
 	"GET /staged_config/deploy_status",
 	"POST /staged_config/deploy_status",
 
+	"POST /auth/logout",
+
 	// Vendor-note compatibility surface.
 	"GET /config/access/roles",
 	"GET /config/access/roles/{id}",
@@ -265,7 +267,7 @@ func TestHelpEndpointsMatchRoutes(t *testing.T) {
 		for _, v := range helpPathVar.FindAllString(path, -1) {
 			assert.Equal(t, "PATH", params[strings.Trim(v, "{}")], "%s: path parameter %s", key, v)
 		}
-		if e["http_method"] == "POST" {
+		if e["http_method"] == "POST" && key != "POST /auth/logout" { // logout takes no body
 			assert.Equal(t, "BODY", params["data"], "%s: body parameter", key)
 		}
 
@@ -465,7 +467,7 @@ func TestHelpResources(t *testing.T) {
 	for _, id := range roots {
 		rootPaths[byID[id]["path"].(string)] = true
 	}
-	assert.Equal(t, map[string]bool{"/help": true, "/config": true, "/staged_config": true}, rootPaths)
+	assert.Equal(t, map[string]bool{"/help": true, "/config": true, "/staged_config": true, "/auth": true}, rootPaths)
 
 	// /config → access → users → {id}.
 	chain := []string{"/config", "/config/access", "/config/access/users", "/config/access/users/{id}"}

@@ -75,6 +75,14 @@ type Options struct {
 	// after the fixtures, e.g. 100000, when the database is new.
 	SeedUsers int
 
+	// SessionCookies makes Basic-authenticated responses carry
+	// "Set-Cookie: SEC=<session token>", a token the user may then send as
+	// its SEC header until POST /api/auth/logout, a password change or its
+	// deletion — what the Ansible collection expects [I reference §1]. Off by
+	// default: otherwise no response but authorized-service creation
+	// carries a token.
+	SessionCookies bool
+
 	// HTTP serves plain HTTP instead of HTTPS (Serve only).
 	HTTP bool
 

@@ -97,6 +97,9 @@ func routeTable() []*route {
 		{Method: "GET", Path: "/config/access/authorized_services/{id}", Handler: (*Server).getService, Schema: serviceSchema, Summary: "Retrieves an authorized service by id.", Admin: true, Params: []param{id("authorized service")}, Success: 200},
 		{Method: "DELETE", Path: "/config/access/authorized_services/{id}", Handler: (*Server).deleteService, Schema: serviceSchema, Summary: "Deletes an authorized service; its token stops working at once.", Admin: true, Params: []param{id("authorized service")}, Success: 200},
 
+		// --- authentication ---
+		{Method: "POST", Path: "/auth/logout", Handler: (*Server).logout, Summary: "Logs out the caller's session.", Success: 200},
+
 		// --- deploy ---
 		{Method: "GET", Path: "/staged_config/deploy_status", Handler: (*Server).getDeployStatus, Schema: deploySchema, Summary: "Retrieves the status of the current or last deploy.", Admin: true, Success: 200},
 		{Method: "POST", Path: "/staged_config/deploy_status", Handler: (*Server).startDeploy, Schema: deploySchema, Summary: "Deploys the staged configuration.", Admin: true,

@@ -28,12 +28,13 @@ type Server struct {
 	help     *helpData
 	tls      *tlsMaterial
 
-	offset  atomic.Int64 // clock offset, ns
-	nextDue atomic.Int64 // epoch ms of the next task/deploy to settle
-	access  atomic.Pointer[accessCache]
-	faults  faults
-	journal journal
-	tokens  sync.Map // token hash → store.AuthorizedService: SEC lookups without a query
+	offset   atomic.Int64 // clock offset, ns
+	nextDue  atomic.Int64 // epoch ms of the next task/deploy to settle
+	access   atomic.Pointer[accessCache]
+	faults   faults
+	journal  journal
+	tokens   sync.Map // token hash → store.AuthorizedService: SEC lookups without a query
+	sessions sessions
 
 	mu      sync.Mutex
 	httpSrv *http.Server
@@ -230,6 +231,7 @@ func (s *Server) noteDue(due int64) {
 // since is gone and faults are cleared; the admin token and the clock stay.
 func (s *Server) Reset(ctx context.Context) error {
 	defer s.forgetTokens()
+	s.sessions.clear()
 	_ = s.SetDeleteTaskOutcome("")
 	if err := s.store.Clear(ctx); err != nil {
 		return err

@@ -41,7 +41,7 @@ func main() {
 // config is the parsed command line.
 type config struct {
 	addr, tlsCert, tlsKey, caOut, db, fixtures, token, logLevel, profile string
-	plainHTTP                                                            bool
+	plainHTTP, sessionCookies                                            bool
 	deleteTask, deploy                                                   time.Duration
 	seedUsers                                                            int
 }
@@ -105,6 +105,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.DurationVar(&c.deleteTask, "delete-task-duration", envDur("delete-task-duration", 5*time.Second), "how long a user delete task takes to complete")
 	fs.DurationVar(&c.deploy, "deploy-duration", envDur("deploy-duration", time.Second), "how long a deploy takes")
 	fs.IntVar(&c.seedUsers, "seed-users", envInt("seed-users"), "add this many synthetic deployed users to a new database")
+	fs.BoolVar(&c.sessionCookies, "session-cookies", envBool("session-cookies"), "hand Basic-authenticated users a SEC session cookie (Ansible's flow); off: no response but authorized-service creation carries a token")
 	fs.StringVar(&c.profile, "profile", env("profile", fakeqradar.ProfileDocumented), "behaviour profile: documented or vendor-note")
 	fs.StringVar(&c.logLevel, "log-level", env("log-level", "info"), "log level: debug, info, warn, error")
 	fs.Usage = func() {
@@ -156,7 +157,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	opts := fakeqradar.Options{
 		DB: c.db, Token: c.token, DeleteTaskDuration: c.deleteTask, DeployDuration: c.deploy,
 		HTTP: c.plainHTTP, TLSCertFile: c.tlsCert, TLSKeyFile: c.tlsKey, Logger: logger,
-		SeedUsers: c.seedUsers, Profile: c.profile,
+		SeedUsers: c.seedUsers, Profile: c.profile, SessionCookies: c.sessionCookies,
 	}
 	if c.fixtures != "" {
 		set, err := fixtures.Load(c.fixtures)

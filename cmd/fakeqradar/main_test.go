@@ -461,3 +461,28 @@ func TestRunTaskAndSeedOptions(t *testing.T) {
 	assert.Equal(t, 404, r.status("GET", "/api/config/access/users/1001", r.token, nil))
 	require.NoError(t, r.stop())
 }
+
+func TestRunSessionCookies(t *testing.T) {
+	t.Parallel()
+	p := startProc(t, "--session-cookies")
+	req, err := http.NewRequest("GET", p.url+"/api/config/access/users", nil)
+	require.NoError(t, err)
+	req.SetBasicAuth("jdoe", "Jdoe-Passw0rd!")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode)
+	assert.Contains(t, resp.Header.Get("Set-Cookie"), "SEC=")
+
+	cfg, err := parseFlags(nil, func(k string) string {
+		if k == "FAKEQRADAR_SESSION_COOKIES" {
+			return "true"
+		}
+		return ""
+	}, io.Discard)
+	require.NoError(t, err)
+	assert.True(t, cfg.sessionCookies, "FAKEQRADAR_SESSION_COOKIES")
+	cfg, err = parseFlags(nil, func(string) string { return "" }, io.Discard)
+	require.NoError(t, err)
+	assert.False(t, cfg.sessionCookies, "off by default")
+}

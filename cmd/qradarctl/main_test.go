@@ -509,8 +509,10 @@ func TestServices(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	require.Len(t, lines, 3)
 	assert.Regexp(t, `^ID\s+LABEL\s+CREATED_BY\s+ROLE_ID\s+PROFILE_ID\s+CREATED\s+EXPIRES\s+LAST_USED$`, lines[0])
-	assert.Regexp(t, `^1\s+`+adminServiceLabel+`\s+admin\s+1\s+3\s+`+created+`\s+never\s+never$`, lines[1])
-	assert.Regexp(t, `^\d+\s+ci\s+`+adminServiceLabel+`\s+2\s+1\s+`+created+`\s+2030-01-02T03:04:05Z\s+never$`, lines[2])
+	// Both tokens were used (the admin's by every command, ci's to list
+	// roles), on the fake's frozen clock.
+	assert.Regexp(t, `^1\s+`+adminServiceLabel+`\s+admin\s+1\s+3\s+`+created+`\s+never\s+`+created+`$`, lines[1])
+	assert.Regexp(t, `^\d+\s+ci\s+`+adminServiceLabel+`\s+2\s+1\s+`+created+`\s+2030-01-02T03:04:05Z\s+`+created+`$`, lines[2])
 
 	r = cli(t, con, env, "services", "revoke", "cii")
 	assert.Equal(t, exitNotFound, r.code)
