@@ -64,8 +64,12 @@ func (s *Server) buildHandler() http.Handler {
 			_, _ = sw.Write([]byte("<!DOCTYPE html><html><head><title>Application error</title></head><body><h1>Application error</h1><p>The page you requested is not available.</p></body></html>\n"))
 		}
 		if sw.api {
-			s.journal.add(JournalEntry{Time: s.nowMS(), Method: r.Method, Path: path, Status: sw.status(),
+			now := s.nowMS()
+			s.journal.add(JournalEntry{Time: now, Method: r.Method, Path: path, Status: sw.status(),
 				Principal: sw.principal, DurationUS: time.Since(start).Microseconds(), Compat: sw.compat})
+			if sw.compat && sw.route != nil {
+				s.conformance.record(sw.route.Method, "/api"+sw.route.Path, sw.finding, sw.status(), now)
+			}
 		}
 		// Only the method, path and status: never headers, query or body,
 		// which may carry credentials.
@@ -116,7 +120,10 @@ func routeGroup(routes []*route) http.Handler {
 			if rt.Method == r.Method || (r.Method == http.MethodHead && rt.Method == http.MethodGet) {
 				c.route, c.vars = rt, mux.Vars(r)
 				if sw, isSW := c.w.(*statusWriter); isSW {
-					sw.compat = rt.Compat
+					sw.compat, sw.route = rt.Compat, rt
+					if rt.Compat {
+						sw.finding = "path not in IBM's API reference (vendor-note compatibility surface)"
+					}
 				}
 				c.s.serveRoute(c)
 				return
@@ -252,9 +259,9 @@ func headerBytes(r *http.Request) int {
 
 // markCompat records in the journal that a documented path was used with a
 // vendor-note shape (nested user_role / security_profile objects).
-func (c *call) markCompat() {
+func (c *call) markCompat(finding string) {
 	if sw, isSW := c.w.(*statusWriter); isSW {
-		sw.compat = true
+		sw.compat, sw.finding = true, finding
 	}
 }
 
@@ -294,6 +301,8 @@ type statusWriter struct {
 	api       bool
 	principal string
 	compat    bool
+	route     *route
+	finding   string
 }
 
 func (w *statusWriter) WriteHeader(code int) {

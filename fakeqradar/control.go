@@ -55,6 +55,7 @@ func (s *Server) SetDeleteTaskOutcome(outcome string) error {
 //	DELETE /_fake/faults          clear faults
 //	GET  /_fake/journal           recent API requests (no headers, queries or bodies)
 //	DELETE /_fake/journal         clear the journal
+//	GET  /_fake/conformance       uses of the vendor-note surface (findings)
 func (s *Server) controlHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_fake/health", func(w http.ResponseWriter, r *http.Request) {
@@ -145,6 +146,19 @@ func (s *Server) controlHandler() http.Handler {
 	mux.HandleFunc("DELETE /_fake/journal", s.admin(func(w http.ResponseWriter, r *http.Request) {
 		s.journal.clear()
 		writeJSON(w, 200, object{{"status", "cleared"}})
+	}))
+	mux.HandleFunc("GET /_fake/conformance", s.admin(func(w http.ResponseWriter, r *http.Request) {
+		findings := s.conformance.list()
+		out := make([]any, len(findings))
+		for i, f := range findings {
+			statuses := make([]int64, len(f.Statuses))
+			for j, st := range f.Statuses {
+				statuses[j] = int64(st)
+			}
+			out[i] = object{{"method", f.Method}, {"path", f.Path}, {"finding", f.Finding}, {"count", f.Count},
+				{"statuses", statuses}, {"first", f.First}, {"last", f.Last}}
+		}
+		writeJSON(w, 200, out)
 	}))
 	mux.HandleFunc("/_fake/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, newError(404, 4, fmt.Sprintf("%s %s is not a control-plane endpoint.", r.Method, r.URL.Path), ""))

@@ -33,7 +33,7 @@ func (s *Server) updateDeployedUser(c *call) (*response, *apiError) {
 	_, nestedRole := body["user_role"]
 	_, nestedProfile := body["security_profile"]
 	if nestedRole || nestedProfile {
-		c.markCompat()
+		c.markCompat("nested user_role / security_profile objects in the body: not in IBM's API reference, which changes role and profile only through staging and a deploy")
 		if !c.who.Admin {
 			return nil, errForbidden()
 		}

@@ -72,6 +72,8 @@
 //
 // Under /_fake/ (a prefix QRadar never uses), guarded by the admin token:
 // health, clock (read, advance), reset to fixtures, faults (delete task
-// outcome). The same operations are Go methods: Server.Advance,
-// Server.Reset, Server.SetDeleteTaskOutcome.
+// outcome), the request journal and the conformance report (every use of
+// the vendor-note surface, to check against a real Console). The same are
+// Go methods: Server.Advance, Server.Reset, Server.SetDeleteTaskOutcome,
+// Server.Journal, Server.Conformance.
 package fakeqradar

@@ -28,13 +28,14 @@ type Server struct {
 	help     *helpData
 	tls      *tlsMaterial
 
-	offset   atomic.Int64 // clock offset, ns
-	nextDue  atomic.Int64 // epoch ms of the next task/deploy to settle
-	access   atomic.Pointer[accessCache]
-	faults   faults
-	journal  journal
-	tokens   sync.Map // token hash → store.AuthorizedService: SEC lookups without a query
-	sessions sessions
+	offset      atomic.Int64 // clock offset, ns
+	nextDue     atomic.Int64 // epoch ms of the next task/deploy to settle
+	access      atomic.Pointer[accessCache]
+	faults      faults
+	journal     journal
+	conformance conformance
+	tokens      sync.Map // token hash → store.AuthorizedService: SEC lookups without a query
+	sessions    sessions
 
 	mu      sync.Mutex
 	httpSrv *http.Server
@@ -232,6 +233,7 @@ func (s *Server) noteDue(due int64) {
 func (s *Server) Reset(ctx context.Context) error {
 	defer s.forgetTokens()
 	s.sessions.clear()
+	s.conformance.clear()
 	_ = s.SetDeleteTaskOutcome("")
 	if err := s.store.Clear(ctx); err != nil {
 		return err
