@@ -2,7 +2,6 @@ package fakeqradar
 
 import (
 	"crypto/subtle"
-	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -186,4 +185,3 @@ func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-var _ = json.Marshal

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math"
 	"net/http"
-	"strconv"
 
 	"github.com/fakeqradar/fakeqradar/fakeqradar/query"
 	"github.com/fakeqradar/fakeqradar/fakeqradar/store"
@@ -229,4 +228,3 @@ func projectObject(o object, fs *query.FieldSet) object {
 	return out
 }
 
-var _ = strconv.Itoa
