@@ -227,4 +227,3 @@ func projectObject(o object, fs *query.FieldSet) object {
 	}
 	return out
 }
-
