@@ -153,11 +153,6 @@ func errInternal(what string) *apiError {
 	return newError(500, 1020, "An error occurred during the attempt to "+what+".", "An error occurred during the attempt to "+what+".")
 }
 
-// errUnavailable: injected or shutdown — 503 [C] §2 table; code [U].
-func errUnavailable() *apiError {
-	return newError(503, 1021, "The server is currently unavailable.", "")
-}
-
 func describeJSON(v any) string {
 	switch x := v.(type) {
 	case nil:

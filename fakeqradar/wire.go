@@ -27,31 +27,6 @@ func (o object) MarshalJSON() ([]byte, error) {
 	return o.appendJSON(nil), nil
 }
 
-// get returns the value of key and whether it is present.
-func (o object) get(key string) (any, bool) {
-	for _, m := range o {
-		if m.Key == key {
-			return m.Value, true
-		}
-	}
-	return nil, false
-}
-
-// without returns o minus the named keys.
-func (o object) without(keys ...string) object {
-	out := make(object, 0, len(o))
-next:
-	for _, m := range o {
-		for _, k := range keys {
-			if m.Key == k {
-				continue next
-			}
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
 // toMap converts o (recursively) into plain maps for the query engine.
 func (o object) toMap() map[string]any {
 	m := make(map[string]any, len(o))

@@ -221,16 +221,6 @@ func (f *fake) stop() {
 	}
 }
 
-// running reports whether the process is still alive.
-func (f *fake) running() bool {
-	select {
-	case <-f.exited:
-		return false
-	default:
-		return true
-	}
-}
-
 // clockTicks is USER_HZ, the unit of the CPU times in /proc/PID/stat: 100
 // on every Linux architecture Go supports.
 const clockTicks = 100
