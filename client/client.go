@@ -406,17 +406,9 @@ func buildHTTPClient(s *settings) (*http.Client, error) {
 	if s.insecure {
 		cfg.InsecureSkipVerify = true
 	} else {
-		pemBytes := s.caPEM
-		if s.caFile != "" {
-			b, err := os.ReadFile(s.caFile)
-			if err != nil {
-				return nil, fmt.Errorf("client: reading CA certificate: %w", err)
-			}
-			pemBytes = append(append(pemBytes, '\n'), b...)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pemBytes) {
-			return nil, errors.New("client: no PEM certificate found in the CA certificate")
+		pool, err := CertPool(s.caPEM, s.caFile)
+		if err != nil {
+			return nil, fmt.Errorf("client: %w", err)
 		}
 		cfg.RootCAs = pool
 	}
@@ -596,4 +588,23 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// CertPool builds the pool of CA certificates to verify a Console with from
+// PEM bytes and/or a PEM file (both may be given; at least one certificate
+// must be found).
+func CertPool(pemBytes []byte, file string) (*x509.CertPool, error) {
+	pemBytes = append([]byte(nil), pemBytes...)
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("reading CA certificate: %w", err)
+		}
+		pemBytes = append(append(pemBytes, '\n'), b...)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pemBytes) {
+		return nil, errors.New("no PEM certificate found in the CA certificate")
+	}
+	return pool, nil
 }

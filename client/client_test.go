@@ -149,3 +149,10 @@ func TestTimeoutBoundsEachAttempt(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, context.DeadlineExceeded), "got %v", err)
 }
+
+func TestCertPool(t *testing.T) {
+	_, err := client.CertPool([]byte("not a certificate"), "")
+	assert.ErrorContains(t, err, "no PEM certificate found")
+	_, err = client.CertPool(nil, "/nonexistent/ca.pem")
+	assert.ErrorContains(t, err, "reading CA certificate")
+}

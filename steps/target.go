@@ -14,10 +14,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
+	"github.com/fakeqradar/fakeqradar/client"
 	"github.com/fakeqradar/fakeqradar/fakeqradar"
 	"github.com/fakeqradar/fakeqradar/fixtures"
 )
@@ -47,17 +47,9 @@ func newRemote(ctx context.Context, cfg Config) (*remote, error) {
 		tlsCfg.InsecureSkipVerify = true
 		fmt.Fprintf(cfg.Log, "WARNING: TLS certificate verification is disabled for %s\n", cfg.URL)
 	case cfg.CACertFile != "" || len(cfg.CACertPEM) > 0:
-		pemBytes := append([]byte(nil), cfg.CACertPEM...)
-		if cfg.CACertFile != "" {
-			b, err := os.ReadFile(cfg.CACertFile)
-			if err != nil {
-				return nil, fmt.Errorf("CA certificate: %w", err)
-			}
-			pemBytes = append(append(pemBytes, '\n'), b...)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pemBytes) {
-			return nil, errors.New("CA certificate: no PEM certificate found")
+		pool, err := client.CertPool(cfg.CACertPEM, cfg.CACertFile)
+		if err != nil {
+			return nil, err
 		}
 		tlsCfg.RootCAs = pool
 	}
