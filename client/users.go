@@ -122,11 +122,7 @@ func (s *UsersService) ListPage(ctx context.Context, first int, opts *ListOption
 
 // Get returns the deployed user with the given id.
 func (s *UsersService) Get(ctx context.Context, id int64) (*User, error) {
-	var u User
-	if _, err := s.c.do(ctx, &apiRequest{method: http.MethodGet, path: userPath(id)}, &u); err != nil {
-		return nil, err
-	}
-	return &u, nil
+	return doUser(ctx, s.c, &apiRequest{method: http.MethodGet, path: userPath(id)})
 }
 
 // ByUsername finds the deployed user with exactly this username, using the filter
@@ -138,11 +134,7 @@ func (s *UsersService) ByUsername(ctx context.Context, username string) (*User, 
 // Update changes the set fields of a deployed user (POST, never PUT or PATCH) and
 // returns the user as the Console reports it afterwards.
 func (s *UsersService) Update(ctx context.Context, id int64, upd UserUpdate) (*User, error) {
-	var u User
-	if _, err := s.c.do(ctx, &apiRequest{method: http.MethodPost, path: userPath(id), body: upd}, &u); err != nil {
-		return nil, err
-	}
-	return &u, nil
+	return doUser(ctx, s.c, &apiRequest{method: http.MethodPost, path: userPath(id), body: upd})
 }
 
 // ErrVendorNoteOnly is returned by methods that exist only on the vendor note's
@@ -156,11 +148,7 @@ func (s *UsersService) Create(ctx context.Context, req UserCreate) (*User, error
 	if !s.c.vendorNote {
 		return nil, fmt.Errorf("POST /api/config/access/users: %w", ErrVendorNoteOnly)
 	}
-	var u User
-	if _, err := s.c.do(ctx, &apiRequest{method: http.MethodPost, path: "/config/access/users", body: req}, &u); err != nil {
-		return nil, err
-	}
-	return &u, nil
+	return doUser(ctx, s.c, &apiRequest{method: http.MethodPost, path: "/config/access/users", body: req})
 }
 
 // Delete starts deleting a user with the vendor note's DELETE /api/config/access/users/{id}
@@ -244,11 +232,7 @@ func (s *StagedUsersService) ListPage(ctx context.Context, first int, opts *List
 
 // Get returns the staged user with the given id.
 func (s *StagedUsersService) Get(ctx context.Context, id int64) (*User, error) {
-	var u User
-	if _, err := s.c.do(ctx, &apiRequest{method: http.MethodGet, path: stagedUserPath(id)}, &u); err != nil {
-		return nil, err
-	}
-	return &u, nil
+	return doUser(ctx, s.c, &apiRequest{method: http.MethodGet, path: stagedUserPath(id)})
 }
 
 // ByUsername finds the staged user with exactly this username.
@@ -258,20 +242,12 @@ func (s *StagedUsersService) ByUsername(ctx context.Context, username string) (*
 
 // Create creates a user in staging (201); deploy to activate it.
 func (s *StagedUsersService) Create(ctx context.Context, req StagedUserCreate) (*User, error) {
-	var u User
-	if _, err := s.c.do(ctx, &apiRequest{method: http.MethodPost, path: stagedUsersPath, body: req}, &u); err != nil {
-		return nil, err
-	}
-	return &u, nil
+	return doUser(ctx, s.c, &apiRequest{method: http.MethodPost, path: stagedUsersPath, body: req})
 }
 
 // Update changes the set fields of a staged user.
 func (s *StagedUsersService) Update(ctx context.Context, id int64, upd StagedUserUpdate) (*User, error) {
-	var u User
-	if _, err := s.c.do(ctx, &apiRequest{method: http.MethodPost, path: stagedUserPath(id), body: upd}, &u); err != nil {
-		return nil, err
-	}
-	return &u, nil
+	return doUser(ctx, s.c, &apiRequest{method: http.MethodPost, path: stagedUserPath(id), body: upd})
 }
 
 // Delete starts deleting a user (202) and returns the delete task; wait for it with
@@ -285,3 +261,12 @@ func (s *StagedUsersService) Delete(ctx context.Context, id int64) (*Task, error
 }
 
 func stagedUserPath(id int64) string { return fmt.Sprintf("%s/%d", stagedUsersPath, id) }
+
+// doUser sends req and decodes the user the Console answers with.
+func doUser(ctx context.Context, c *Client, req *apiRequest) (*User, error) {
+	var u User
+	if _, err := c.do(ctx, req, &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
